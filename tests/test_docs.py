@@ -1,0 +1,20 @@
+"""Documentation that must stay true: settings and set-up commands in the README."""
+
+import re
+from pathlib import Path
+
+from triage.config import SETTINGS
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_settings_are_documented():
+    table = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(HSG_[A-Z_]+)` \| (.*) \|$", README, re.M)}
+    assert set(table) == {setting.name for setting in SETTINGS}
+    for setting in SETTINGS:
+        assert setting.default.strip("()") in table[setting.name], setting.name
+
+
+def test_readme_has_the_two_setup_commands():
+    assert "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/hsg-triage serve" in README
+    assert "bash .ci/run" in README

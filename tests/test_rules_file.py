@@ -1,0 +1,124 @@
+"""The rule file: provenance, and every kind of mistake a reviewer could make."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from triage.ruleset import MAX_QUOTE_WORDS, RuleSetError, bundled_rules_file, load_rule_set
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCE = Path(os.environ.get("HSG_SOURCE_DOCUMENT", REPO.parent / "shared/source/hsg-and-interventional-radiology.txt"))
+BUNDLED = bundled_rules_file().read_text(encoding="utf-8")
+
+
+def source_sections() -> dict[str, str]:
+    """Heading -> text. The source has one line per heading, its text on the next line."""
+    if not SOURCE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"the source document is missing at {SOURCE}; CI must check provenance")
+        pytest.skip(f"the source document is not beside this checkout ({SOURCE}); set HSG_SOURCE_DOCUMENT")
+    lines = SOURCE.read_text(encoding="utf-8").splitlines()
+    return {lines[i].strip(): lines[i + 1] for i in range(1, len(lines) - 1, 2)}
+
+
+def test_every_quote_is_verbatim_in_its_named_section():
+    sections = source_sections()
+    rules = load_rule_set()
+    for indication in rules.indications:
+        section = indication.source.section
+        assert section in sections, f"{indication.id}: no section headed {section!r}"
+        assert indication.source.quote in sections[section], f"{indication.id}: quote not found verbatim in {section!r}"
+        assert len(indication.source.quote.split()) <= MAX_QUOTE_WORDS
+
+
+def test_the_bundled_rule_set_has_the_contract_indications():
+    rules = load_rule_set()
+    assert [(i.id, i.strength) for i in rules.indications] == [
+        ("infertility", "typical"),
+        ("recurrent_miscarriage", "typical"),
+        ("chronic_pelvic_pain", "in_some_cases"),
+        ("prior_pelvic_infection", "in_some_cases"),
+        ("prior_pelvic_surgery", "in_some_cases"),
+    ]
+    assert re.fullmatch(r"[0-9a-f]{64}", rules.content_hash)
+
+
+def test_the_hash_changes_with_the_content(tmp_path):
+    edited = tmp_path / "rules.toml"
+    edited.write_text(BUNDLED.replace('version = "1.0.0"', 'version = "1.0.1"'), encoding="utf-8")
+    assert load_rule_set(edited).content_hash != load_rule_set().content_hash
+    assert load_rule_set(edited).version == "1.0.1"
+
+
+def write_variant(tmp_path, old: str, new: str, count: int = 1) -> Path:
+    assert old in BUNDLED, old
+    path = tmp_path / "local-rules.toml"
+    path.write_text(BUNDLED.replace(old, new, count), encoding="utf-8")
+    return path
+
+
+MISTAKES = {
+    "unknown field": (
+        'pelvic_pain = ["yes"]\n\n[indications.source]',
+        'pelvic_ache = ["yes"]\n\n[indications.source]',
+        ["chronic_pelvic_pain", "unknown field 'pelvic_ache'"],
+    ),
+    "unknown value": (
+        'pregnancy_losses = ["two", "three_or_more"]',
+        'pregnancy_losses = ["two", "several"]',
+        ["recurrent_miscarriage", "unknown value 'several' for pregnancy_losses"],
+    ),
+    "duplicate id": ('id = "prior_pelvic_surgery"', 'id = "prior_pelvic_infection"', ["duplicate indication id 'prior_pelvic_infection'"]),
+    "missing source": (
+        '[indications.source]\nsection = "When is an HSG Recommended?"\nquote = "In some cases',
+        '[indications.origin]\nsection = "When is an HSG Recommended?"\nquote = "In some cases',
+        ["chronic_pelvic_pain", "source: missing (required)"],
+    ),
+    "empty quote": (
+        'quote = "Recurrent Miscarriage is another',
+        'quote = ""\nnote = "Recurrent Miscarriage is another',
+        ["recurrent_miscarriage", "source.quote"],
+    ),
+    "long quote": (
+        'quote = "If a couple has been trying',
+        'quote = "' + "word " * 41 + 'If a couple has been trying',
+        ["infertility", "at most 40"],
+    ),
+    "unknown strength": ('strength = "in_some_cases"', 'strength = "sometimes"', ["chronic_pelvic_pain", "strength"]),
+    "unknown key": ('[indications.patient]\ntitle = "Past surgery', '[indications.patient]\ncolour = "red"\ntitle = "Past surgery', ["prior_pelvic_surgery", "colour: unknown key"]),
+    "waiting names no indication": ('indication = "infertility"', 'indication = "subfertility"', ["waiting.indication 'subfertility'"]),
+    "open question missing": ('pelvic_pain = "If you have long-lasting', 'pelvic_ache = "If you have long-lasting', ["open_questions"]),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_a_mistake_stops_loading_with_a_message_naming_file_rule_and_problem(tmp_path, mistake):
+    old, new, named = MISTAKES[mistake]
+    path = write_variant(tmp_path, old, new)
+    with pytest.raises(RuleSetError) as raised:
+        load_rule_set(path)
+    message = str(raised.value)
+    assert message.startswith(str(path)), message
+    for part in named:
+        assert part in message, message
+
+
+def test_not_toml(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text("[rule_set\nname = 1", encoding="utf-8")
+    with pytest.raises(RuleSetError, match="not valid TOML"):
+        load_rule_set(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(RuleSetError, match="cannot read the rule file"):
+        load_rule_set(tmp_path / "absent.toml")
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(BUNDLED.replace("HSG indications", "HSG indicaçöes").encode("latin-1", "replace"))
+    with pytest.raises(RuleSetError, match="not UTF-8"):
+        load_rule_set(path)

@@ -1,0 +1,82 @@
+"""The `hsg-triage` command: assess answers, list or check rule sets, serve the app."""
+
+import sys
+
+import click
+from flask import render_template
+
+from .answers import ALLOWED, FIELDS, Answers
+from .audience import AUDIENCES
+from .config import ConfigError
+from .ruleset import RuleSetError, load_rule_set
+
+
+def _app():
+    from . import create_app
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(help="HSG indication helper: education and referral signposting. A clinician decides.")
+def main() -> None:
+    pass
+
+
+def _answer_options(command):
+    for field in reversed(FIELDS):
+        command = click.option(
+            "--" + field.replace("_", "-"),
+            field,
+            required=True,
+            type=click.Choice(ALLOWED[field]),
+        )(command)
+    return command
+
+
+@main.command()
+@_answer_options
+@click.option("--audience", type=click.Choice(AUDIENCES), default="patient", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON instead of text.")
+def assess(audience: str, as_json: bool, **answers: str) -> None:
+    """Assess one set of answers, as the web form and the API do."""
+    app = _app()
+    assessment = app.extensions["hsg_engine"].assess(Answers(**answers), audience)
+    if as_json:
+        click.echo(assessment.model_dump_json(indent=2))
+        return
+    with app.test_request_context():
+        click.echo(render_template("assessment.txt", assessment=assessment, answers=answers, audience=audience))
+
+
+@main.command()
+@click.option("--check", "check_file", type=click.Path(dir_okay=False), help="Validate this rule file and exit.")
+def rules(check_file: str | None) -> None:
+    """List the rule set in use, or check a rule file."""
+    if check_file:
+        try:
+            rule_set = load_rule_set(check_file)
+        except RuleSetError as error:
+            click.echo(f"invalid: {error}", err=True)
+            sys.exit(1)
+        click.echo(f"ok: {check_file}: {rule_set.rule_set.name} {rule_set.version} sha256 {rule_set.content_hash}")
+        return
+    rule_set = _app().extensions["hsg"].rules
+    click.echo(f"{rule_set.rule_set.name} {rule_set.version} sha256 {rule_set.content_hash}")
+    for indication in rule_set.indications:
+        click.echo(f"{indication.id:<24} {indication.strength:<14} {indication.clinician.title}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes [default: one per core].")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Serve the web app on a production WSGI server."""
+    from .serve import default_workers, serve as run
+
+    app = _app()
+    click.echo(f"Serving the HSG indication helper on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    run(app, host, port, workers or default_workers())

@@ -1,0 +1,103 @@
+"""Deployment settings: read once, in the app factory, from the environment.
+
+Each setting is documented in SETTINGS (name, default, help); the README table
+is checked against it by tests/test_docs.py. A bad value raises ConfigError
+whose message names the variable, and start-up stops.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ruleset import RuleSet, RuleSetError, load_rule_set
+
+
+class ConfigError(ValueError):
+    """A setting has a value the app cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HSG_CLINIC_NAME", "(none)", "Clinic name shown in the page header and on results."),
+    Setting("HSG_CLINIC_CONTACT", "(none)", "One line shown with every result, for example how to book or whom to ask."),
+    Setting("HSG_FRAME_ANCESTORS", "'self'", "Space-separated origins allowed to embed the pages (CSP frame-ancestors)."),
+    Setting("HSG_RULES_FILE", "(the bundled rule set)", "Path of an alternative rule-set file, validated at start-up."),
+    Setting("HSG_TRUSTED_PROXIES", "0", "How many proxies in front are trusted for X-Forwarded-* headers, including X-Forwarded-Prefix."),
+)
+
+MAX_TEXT_LENGTH = 200
+
+# A CSP source expression for frame-ancestors: a keyword, a scheme, or an
+# origin with optional wildcard subdomain and port. Anything else (a `;`, a
+# quote in the wrong place, a path with spaces) could break or widen the policy.
+_FRAME_SOURCE = re.compile(
+    r"^(?:'self'|'none'|[a-z][a-z0-9+.-]*:|"
+    r"(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    clinic_name: str | None
+    clinic_contact: str | None
+    frame_ancestors: str
+    rules: RuleSet
+    trusted_proxies: int
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    return Settings(
+        clinic_name=_text(environ, "HSG_CLINIC_NAME"),
+        clinic_contact=_text(environ, "HSG_CLINIC_CONTACT"),
+        frame_ancestors=_frame_ancestors(environ),
+        rules=_rules(environ),
+        trusted_proxies=_trusted_proxies(environ),
+    )
+
+
+def _text(environ: Mapping[str, str], name: str) -> str | None:
+    value = environ.get(name, "").strip()
+    if not value:
+        return None
+    if len(value) > MAX_TEXT_LENGTH or any(not ch.isprintable() for ch in value):
+        raise ConfigError(f"{name}: must be one line of at most {MAX_TEXT_LENGTH} printable characters")
+    return value
+
+
+def _frame_ancestors(environ: Mapping[str, str]) -> str:
+    value = environ.get("HSG_FRAME_ANCESTORS", "").strip()
+    if not value:
+        return "'self'"
+    sources = value.split()
+    bad = [source for source in sources if not _FRAME_SOURCE.match(source)]
+    if bad:
+        raise ConfigError(
+            f"HSG_FRAME_ANCESTORS: {bad[0]!r} is not an origin; use space-separated origins such as "
+            "'self' https://intranet.example.org"
+        )
+    if "'none'" in sources and len(sources) > 1:
+        raise ConfigError("HSG_FRAME_ANCESTORS: 'none' cannot be combined with other origins")
+    return " ".join(sources)
+
+
+def _rules(environ: Mapping[str, str]) -> RuleSet:
+    value = environ.get("HSG_RULES_FILE", "").strip()
+    try:
+        return load_rule_set(Path(value) if value else None)
+    except RuleSetError as error:
+        raise ConfigError(f"HSG_RULES_FILE: {error}") from None
+
+
+def _trusted_proxies(environ: Mapping[str, str]) -> int:
+    value = environ.get("HSG_TRUSTED_PROXIES", "").strip() or "0"
+    if not re.fullmatch(r"[0-9]{1,2}", value) or int(value) > 10:
+        raise ConfigError(f"HSG_TRUSTED_PROXIES: must be a whole number from 0 to 10, got {value!r}")
+    return int(value)

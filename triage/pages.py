@@ -1,0 +1,44 @@
+"""The web pages: the form, the result it posts to, the rule set, and about.
+
+Registered twice (see create_app): at `/` with the site's chrome, and at
+`/embed` without it, for clinics that show the flow in an iframe.
+"""
+
+from flask import Blueprint, current_app, render_template, request
+
+from .answers import Answers
+from .audience import audience_from_query
+from .forms import AnswersForm
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/", methods=["GET", "POST"], strict_slashes=False)
+def form():
+    """GET: an empty form. POST: the form filled in again, from 'Change your answers'."""
+    audience = audience_from_query(request.args)
+    answers_form = AnswersForm(request.form if request.method == "POST" else None)
+    return render_template("form.html", form=answers_form, audience=audience)
+
+
+@bp.post("/result")
+def result():
+    audience = audience_from_query(request.args)
+    # Answers are read from the posted body only, never from the query string,
+    # so they cannot end up in a URL, a browser history or an access log.
+    answers_form = AnswersForm(request.form)
+    if not answers_form.validate():
+        return render_template("form.html", form=answers_form, audience=audience), 400
+    answers = Answers(**answers_form.answers())
+    assessment = current_app.extensions["hsg_engine"].assess(answers, audience)
+    return render_template("result.html", answers=answers, assessment=assessment, audience=audience)
+
+
+@bp.get("/rules")
+def rules():
+    return render_template("rules.html", audience=audience_from_query(request.args))
+
+
+@bp.get("/about")
+def about():
+    return render_template("about.html", audience=audience_from_query(request.args))

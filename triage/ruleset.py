@@ -1,0 +1,224 @@
+"""Loading and validating the rule set: a TOML file that a clinical lead can read.
+
+Everything a reviewer must be able to trust is checked here, once, at load
+time: no unknown keys, no unknown fields or answer values, unique ids, a source
+and a short quote for every indication. A problem stops the program with a
+message naming the file, the rule and what is wrong.
+"""
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .answers import ALLOWED, FIELDS, Audience
+
+Strength = Literal["typical", "in_some_cases"]
+Outcome = Literal["commonly_recommended", "may_be_considered", "not_yet", "no_indication"]
+OUTCOMES: tuple[str, ...] = Outcome.__args__
+
+MAX_QUOTE_WORDS = 40
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class RuleSetError(ValueError):
+    """The rule file cannot be used; the message names the file, the rule and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Wording(_Strict):
+    title: Text
+    explanation: Text
+
+
+class Source(_Strict):
+    section: Text
+    quote: Text
+
+    @field_validator("quote")
+    @classmethod
+    def _short(cls, quote: str) -> str:
+        if len(quote.split()) > MAX_QUOTE_WORDS:
+            raise ValueError(f"the quote has {len(quote.split())} words; at most {MAX_QUOTE_WORDS} are allowed")
+        return quote
+
+
+class Registers(_Strict):
+    patient: Text
+    clinician: Text
+
+    def __getitem__(self, audience: Audience) -> str:
+        return getattr(self, audience)
+
+
+def _check_condition(condition: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    if not condition:
+        raise ValueError("a `when` block must name at least one field")
+    checked = {}
+    for field, values in condition.items():
+        if field not in ALLOWED:
+            raise ValueError(f"unknown field {field!r}; the fields are: {', '.join(FIELDS)}")
+        if not values:
+            raise ValueError(f"{field}: the list of values is empty")
+        for value in values:
+            if value not in ALLOWED[field]:
+                raise ValueError(
+                    f"unknown value {value!r} for {field}; allowed: {', '.join(ALLOWED[field])}"
+                )
+        checked[field] = frozenset(values)
+    return checked
+
+
+Condition = Annotated[dict[str, list[str]], Field(min_length=1)]
+
+
+class Indication(_Strict):
+    id: RuleId
+    strength: Strength
+    when: list[Condition] = Field(min_length=1)
+    source: Source
+    patient: Wording
+    clinician: Wording
+
+    @field_validator("when")
+    @classmethod
+    def _known_fields_and_values(cls, when: list[dict[str, list[str]]]) -> list[dict[str, list[str]]]:
+        for condition in when:
+            _check_condition(condition)
+        return when
+
+    def wording(self, audience: Audience) -> Wording:
+        return getattr(self, audience)
+
+
+class Waiting(_Strict):
+    indication: RuleId
+    months_trying: list[str] = Field(min_length=1)
+    revisit_after_months: dict[str, int]
+
+    @field_validator("months_trying")
+    @classmethod
+    def _months(cls, values: list[str]) -> list[str]:
+        _check_condition({"months_trying": values})
+        return values
+
+    @field_validator("revisit_after_months")
+    @classmethod
+    def _every_age(cls, months: dict[str, int]) -> dict[str, int]:
+        if set(months) != set(ALLOWED["age_bracket"]):
+            raise ValueError(f"give a number of months for each of: {', '.join(ALLOWED['age_bracket'])}")
+        if any(m <= 0 for m in months.values()):
+            raise ValueError("numbers of months must be positive")
+        return months
+
+
+class RuleSetInfo(_Strict):
+    name: Text
+    version: Text
+    source: Text
+    age_note: Text
+
+
+class RuleSet(_Strict):
+    rule_set: RuleSetInfo
+    disclaimer: Registers
+    indications: list[Indication] = Field(min_length=1)
+    waiting: Waiting
+    outcomes: dict[Outcome, Registers]
+    open_questions: dict[str, Text]
+    #: sha256 of the file's bytes, set by the loader: names exactly what was applied.
+    content_hash: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "RuleSet":
+        ids = [indication.id for indication in self.indications]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate indication id {', '.join(map(repr, duplicates))}")
+        if self.waiting.indication not in ids:
+            raise ValueError(f"waiting.indication {self.waiting.indication!r} is not an indication id")
+        _require_keys("outcomes", self.outcomes, OUTCOMES)
+        _require_keys("open_questions", self.open_questions, FIELDS)
+        return self
+
+    @property
+    def version(self) -> str:
+        return self.rule_set.version
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_hash[:12]
+
+
+def _require_keys(table: str, given: dict, expected: tuple[str, ...]) -> None:
+    missing = [key for key in expected if key not in given]
+    unknown = [key for key in given if key not in expected]
+    if missing or unknown:
+        raise ValueError(
+            f"{table} must have exactly one entry for each of: {', '.join(expected)}"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+        )
+
+
+def bundled_rules_file() -> Path:
+    from .resources import resource_dir
+
+    return resource_dir("rules") / "hsg-indications.toml"
+
+
+def load_rule_set(path: Path | str | None = None) -> RuleSet:
+    path = Path(path) if path is not None else bundled_rules_file()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise RuleSetError(f"{path}: cannot read the rule file ({error.strerror or error})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise RuleSetError(f"{path}: the rule file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RuleSetError(f"{path}: not valid TOML: {error}") from None
+    if "content_hash" in data:
+        raise RuleSetError(f"{path}: `content_hash` is computed by the loader and must not be written in the file")
+    try:
+        rule_set = RuleSet.model_validate({**data, "content_hash": hashlib.sha256(raw).hexdigest()})
+    except ValidationError as error:
+        raise RuleSetError(_describe(path, data, error)) from None
+    return rule_set
+
+
+def _describe(path: Path, data: dict, error: ValidationError) -> str:
+    problems = []
+    for detail in error.errors():
+        location = list(detail["loc"])
+        where = "rule set"
+        if location[:1] == ["indications"] and len(location) > 1 and isinstance(location[1], int):
+            index = location[1]
+            entries = data.get("indications") or []
+            rule_id = entries[index].get("id") if index < len(entries) and isinstance(entries[index], dict) else None
+            where = f"indication {rule_id!r}" if rule_id else f"indication #{index + 1}"
+            location = location[2:]
+        field = ".".join(str(part) for part in location)
+        message = detail["msg"].removeprefix("Value error, ")
+        if detail["type"] == "missing":
+            message = "missing (required)"
+        elif detail["type"] == "extra_forbidden":
+            message = "unknown key"
+        problems.append(f"{where}: {field + ': ' if field else ''}{message}")
+    return f"{path}: " + "; ".join(problems)
