@@ -1,15 +1,20 @@
 """The rule engine: a pure function from validated answers to an assessment.
 
-No Flask here and no I/O. The rule set is compiled once (plain frozensets and
-tuples) so that an assessment is a handful of set look-ups.
+No Flask here and no I/O. The rule set is compiled once into look-up tables
+of finished, immutable results (see `_compile`), so that an assessment is a
+handful of dictionary look-ups and one new object (benchmarks/micro.py).
 """
 
+import itertools
 from dataclasses import dataclass
+from typing import get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from .answers import FIELDS, UNANSWERED, Answers, Audience
+from .answers import ALLOWED, FIELDS, UNANSWERED, Answers, Audience
 from .ruleset import Indication, Outcome, RuleSet, Source, Strength
+
+AUDIENCES: tuple[str, ...] = get_args(Audience)
 
 
 class _Out(BaseModel):
@@ -47,9 +52,55 @@ class Assessment(_Out):
 
 @dataclass(frozen=True)
 class _CompiledIndication:
-    rule: Indication
-    #: Each clause: ((field, allowed values), ...); the rule matches if any clause does.
-    clauses: tuple[tuple[tuple[str, frozenset[str]], ...], ...]
+    #: The answer fields any clause of the rule reads, in a fixed order.
+    fields: tuple[str, ...]
+    typical: bool
+    #: Per audience: the answers to `fields` (as a tuple) -> the finished
+    #: MatchedIndication, or None where no clause matches.
+    table: dict[str, dict[tuple[str, ...], "MatchedIndication | None"]]
+
+
+def _first_matching_clause(rule: Indication, values: dict[str, str]) -> dict[str, list[str]] | None:
+    # The matching semantics, in one place: a rule matches if ANY clause does,
+    # a clause if EVERY field it names has one of its values; the first wins.
+    for clause in rule.when:
+        if all(values[field] in allowed for field, allowed in clause.items()):
+            return clause
+    return None
+
+
+def _compile(rule: Indication) -> _CompiledIndication:
+    """Evaluate the rule once for every combination of the answers it reads.
+
+    A rule reads a few fields with a few values each (at most 2,700
+    combinations, typically 3 to 20), so the table is small. Results built
+    here are immutable and shared: an assessment then costs one dictionary
+    look-up per rule, instead of building the same objects again per request.
+    Shared objects are never mutated: views and templates only read them.
+    """
+    fields = tuple(dict.fromkeys(field for clause in rule.when for field in clause))
+    table: dict[str, dict] = {audience: {} for audience in AUDIENCES}
+    built: dict[tuple, MatchedIndication] = {}  # identical matches share one object
+    for key in itertools.product(*(ALLOWED[field] for field in fields)):
+        values = dict(zip(fields, key))
+        clause = _first_matching_clause(rule, values)
+        for audience in AUDIENCES:
+            if clause is None:
+                table[audience][key] = None
+                continue
+            because = tuple((field, values[field]) for field in clause)
+            if (audience, because) not in built:
+                wording = rule.wording(audience)
+                built[audience, because] = MatchedIndication.model_construct(
+                    id=rule.id,
+                    strength=rule.strength,
+                    title=wording.title,
+                    explanation=wording.explanation,
+                    because=[Because.model_construct(field=f, value=v) for f, v in because],
+                    source=rule.source,
+                )
+            table[audience][key] = built[audience, because]
+    return _CompiledIndication(fields=fields, typical=rule.strength == "typical", table=table)
 
 
 class Engine:
@@ -57,16 +108,7 @@ class Engine:
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
-        self._indications = tuple(
-            _CompiledIndication(
-                rule=rule,
-                clauses=tuple(
-                    tuple((field, frozenset(values)) for field, values in clause.items())
-                    for clause in rule.when
-                ),
-            )
-            for rule in rules.indications
-        )
+        self._indications = tuple(_compile(rule) for rule in rules.indications)
         self._waiting_months = frozenset(rules.waiting.months_trying)
         self._waiting_indication = rules.waiting.indication
         self._revisit = dict(rules.waiting.revisit_after_months)
@@ -76,13 +118,14 @@ class Engine:
     def assess(self, answers: Answers, audience: Audience = "patient") -> Assessment:
         values = answers.__dict__  # already validated; read without copying
         matched = []
+        typical = False
         for compiled in self._indications:
-            for clause in compiled.clauses:
-                if all(values[field] in allowed for field, allowed in clause):
-                    matched.append(self._describe(compiled.rule, clause, values, audience))
-                    break
+            hit = compiled.table[audience][tuple([values[field] for field in compiled.fields])]
+            if hit is not None:
+                matched.append(hit)
+                typical = typical or compiled.typical
         return Assessment.model_construct(
-            outcome=self._outcome(matched, values),
+            outcome=self._outcome(matched, typical, values),
             indications=matched,
             open_questions=[self._open_notes[f] for f in FIELDS if values[f] in UNANSWERED],
             revisit_after_months=self._revisit_after(matched, values),
@@ -91,20 +134,8 @@ class Engine:
             disclaimer=self.rules.disclaimer[audience],
         )
 
-    @staticmethod
-    def _describe(rule: Indication, clause, values, audience: Audience) -> MatchedIndication:
-        wording = rule.wording(audience)
-        return MatchedIndication.model_construct(
-            id=rule.id,
-            strength=rule.strength,
-            title=wording.title,
-            explanation=wording.explanation,
-            because=[Because.model_construct(field=field, value=values[field]) for field, _ in clause],
-            source=rule.source,
-        )
-
-    def _outcome(self, matched: list[MatchedIndication], values: dict) -> Outcome:
-        if any(m.strength == "typical" for m in matched):
+    def _outcome(self, matched: list[MatchedIndication], typical: bool, values: dict) -> Outcome:
+        if typical:
             return "commonly_recommended"
         if matched:
             return "may_be_considered"
