@@ -2,6 +2,8 @@
 
 from flask import Flask, Response, current_app, request
 
+from .assets import CACHEABLE_ENDPOINTS
+
 
 def content_security_policy(frame_ancestors: str) -> str:
     # Everything comes from our own origin; no script at all, so no inline
@@ -28,7 +30,7 @@ def register(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        if request.endpoint != "static":
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
             # Answers and results must never sit in a shared or browser cache.
             response.headers["Cache-Control"] = "no-store"
         # Belt and braces for the no-cookie promise: nothing in the app sets

@@ -1,0 +1,87 @@
+"""Static assets under content-hashed names, cached for a year; and /favicon.ico.
+
+`url_for('static', filename='site.css')` builds `/static/site.<hash>.css`.
+A new release changes the bytes, hence the name, so browsers and proxies may
+keep every hashed URL forever (`immutable`) and never serve a stale stylesheet.
+The files are tiny: they are read once at start-up and served from memory.
+Unhashed names still work (Flask's own static view), without the long cache.
+"""
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, Response, request
+
+#: For hashed URLs only: their content can never change.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: /favicon.ico has a fixed name, so it may change under it: a day is plenty.
+FAVICON_CACHE = "public, max-age=86400"
+#: Endpoints whose responses may be cached (see headers.py); everything else is `no-store`.
+CACHEABLE_ENDPOINTS = frozenset({"static", "favicon"})
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    mimetype: str
+    etag: str
+
+
+def minify_css(css: str) -> str:
+    # Comments and layout whitespace only: nothing inside a rule changes
+    # meaning. Spaces before `:` stay (`a :hover` differs from `a:hover`).
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"\s+", " ", css)
+    return re.sub(r"\s*([{};,])\s*", r"\1", css).replace(";}", "}").strip()
+
+
+def load_assets(folder: Path) -> dict[str, tuple[str, Asset]]:
+    """Each file by its plain name: (its hashed name, what to serve)."""
+    assets = {}
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        body = path.read_bytes()
+        if path.suffix == ".css":
+            body = minify_css(body.decode("utf-8")).encode("utf-8")
+        digest = hashlib.sha256(body).hexdigest()[:12]
+        mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        assets[path.name] = (f"{path.stem}.{digest}{path.suffix}", Asset(body, mimetype, digest))
+    return assets
+
+
+def _serve(asset: Asset, cache_control: str) -> Response:
+    response = Response(asset.body, mimetype=asset.mimetype)
+    response.headers["Cache-Control"] = cache_control
+    response.set_etag(asset.etag)
+    return response.make_conditional(request)
+
+
+def register(app: Flask) -> None:
+    assets = load_assets(Path(app.static_folder))
+    hashed_names = {plain: hashed for plain, (hashed, _) in assets.items()}
+    by_hashed_name = {hashed: asset for hashed, asset in assets.values()}
+    flask_static = app.view_functions["static"]
+
+    @app.url_defaults
+    def _hashed_static_url(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and values.get("filename") in hashed_names:
+            values["filename"] = hashed_names[values["filename"]]
+
+    def static(filename: str) -> Response:
+        asset = by_hashed_name.get(filename)
+        return _serve(asset, IMMUTABLE) if asset else flask_static(filename=filename)
+
+    # Replace the view behind Flask's own `static` endpoint: url_for, the URL
+    # rule and any prefix from ProxyFix keep working exactly as before.
+    app.view_functions["static"] = static
+
+    if "favicon.svg" in assets:
+        favicon = assets["favicon.svg"][1]
+
+        # Browsers and Lighthouse ask for /favicon.ico whatever the page links;
+        # answer with the icon rather than a 404 in the console.
+        @app.get("/favicon.ico", endpoint="favicon")
+        def _favicon() -> Response:
+            return _serve(favicon, FAVICON_CACHE)
