@@ -78,7 +78,7 @@ def test_installed_server_serves_every_page_on_a_production_server(installed):
         for path in ["/", "/rules", "/about", "/embed", "/healthz", "/?audience=clinician", "/rules?audience=clinician"]:
             with urllib.request.urlopen(base + path, timeout=5) as response:
                 assert response.status == 200, path
-                assert "gunicorn" in response.headers.get("Server", ""), "not Flask's development server"
+                assert response.headers.get("Server") == "granian", "not Flask's development server"
         data = "&".join(f"{k}={v}" for k, v in EXAMPLES["may_be_considered"].items()).encode()
         with urllib.request.urlopen(base + "/result?audience=clinician", data=data, timeout=5) as response:
             html = response.read().decode()

@@ -9,6 +9,7 @@ from .answers import ALLOWED, FIELDS, Answers
 from .audience import AUDIENCES
 from .config import ConfigError
 from .ruleset import RuleSetError, load_rule_set
+from .serve import SERVERS
 
 
 def _app():
@@ -73,10 +74,14 @@ def rules(check_file: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes [default: one per core].")
-def serve(host: str, port: int, workers: int | None) -> None:
+@click.option("--server", type=click.Choice(SERVERS),
+              help="WSGI server [default: granian; waitress on Windows]. See docs/deployment.md.")
+@click.option("--threads", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Threads per worker (granian, gunicorn-gthread) or per core (waitress).")
+def serve(host: str, port: int, workers: int | None, server: str | None, threads: int) -> None:
     """Serve the web app on a production WSGI server."""
     from .serve import default_workers, serve as run
 
     app = _app()
     click.echo(f"Serving the HSG indication helper on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run(app, host, port, workers or default_workers())
+    run(app, host, port, workers or default_workers(), server, threads)
