@@ -85,9 +85,10 @@ def _median(runs: list[Run], attribute: str) -> float:
 def table(result: dict) -> str:
     runs = result["runs"]
     server, workers, threads = result["resolved"]
+    shape = {"gunicorn-sync": f"{workers} workers", "waitress": f"1 process, {max(4, workers * threads)} threads"}
     lines = [
-        f"Server: **{result['settings'].label()}** ({server}, {workers} workers"
-        + (f", {threads} thread(s)" if server != "gunicorn-sync" else "") + ")",
+        f"Server: **{result['settings'].label()}** ({server}, "
+        + shape.get(server, f"{workers} workers, {threads} thread(s) each") + ")",
         "",
         "| scenario | req/s | p50 ms | p99 ms | × baseline | target |",
         "|---|---:|---:|---:|---:|---:|",
@@ -99,6 +100,11 @@ def table(result: dict) -> str:
         verdict = "" if target is None else f"≥ {target} {'✅' if ratio >= target else '❌'}"
         lines.append(f"| {name} | {_median(runs[key], 'requests_per_s'):.0f} | {_median(runs[key], 'p50_ms'):.1f} "
                      f"| {_median(runs[key], 'p99_ms'):.1f} | {ratio:.2f} | {verdict} |")
+    if runs["reference"] is not runs["same"]:
+        ref = runs["reference"]
+        lines.append(f"| bare Flask on gunicorn sync, {REFERENCE[1]} workers (acceptance reference) "
+                     f"| {_median(ref, 'requests_per_s'):.0f} | {_median(ref, 'p50_ms'):.1f} "
+                     f"| {_median(ref, 'p99_ms'):.1f} | {_ratio(runs, 'reference', 'same'):.2f} | |")
     acceptance = _ratio(runs, API.name, "reference")
     lines += ["", f"Acceptance: `POST /api/v1/assessments` under this server ÷ bare Flask on gunicorn, "
               f"{REFERENCE[1]} sync workers (one per core), same rounds: **{acceptance:.2f}×** "

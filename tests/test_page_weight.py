@@ -154,3 +154,9 @@ def test_assets_are_served_under_a_url_prefix(make_app):
     css = next(url for url in refs.loaded if ".css" in url)
     assert css.startswith("/hsg/static/site.")
     assert client.get(css.removeprefix("/hsg")).status_code == 200
+
+
+def test_robots_txt_is_plain_text(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert response.get_data(as_text=True).startswith("User-agent: *")

@@ -1,4 +1,4 @@
-"""Static assets under content-hashed names, cached for a year; and /favicon.ico.
+"""Static assets under content-hashed names, cached for a year; /favicon.ico; /robots.txt.
 
 `url_for('static', filename='site.css')` builds `/static/site.<hash>.css`.
 A new release changes the bytes, hence the name, so browsers and proxies may
@@ -15,19 +15,22 @@ from pathlib import Path
 
 from flask import Flask, Response, request
 
-#: For hashed URLs only: their content can never change.
-IMMUTABLE = "public, max-age=31536000, immutable"
-#: /favicon.ico has a fixed name, so it may change under it: a day is plenty.
-FAVICON_CACHE = "public, max-age=86400"
-#: Endpoints whose responses may be cached (see headers.py); everything else is `no-store`.
-CACHEABLE_ENDPOINTS = frozenset({"static", "favicon"})
-
 
 @dataclass(frozen=True)
 class Asset:
     body: bytes
     mimetype: str
     etag: str
+
+
+#: For hashed URLs only: their content can never change.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: /favicon.ico and /robots.txt have fixed names, so they may change under them: a day is plenty.
+FIXED_NAME_CACHE = "public, max-age=86400"
+#: Endpoints whose responses may be cached (see headers.py); everything else is `no-store`.
+CACHEABLE_ENDPOINTS = frozenset({"static", "favicon", "robots"})
+#: Crawlers may read the public pages; results are POST answers and never crawlable anyway.
+ROBOTS_TXT = Asset(b"User-agent: *\nAllow: /\n", "text/plain", "robots-1")
 
 
 def minify_css(css: str) -> str:
@@ -84,4 +87,9 @@ def register(app: Flask) -> None:
         # answer with the icon rather than a 404 in the console.
         @app.get("/favicon.ico", endpoint="favicon")
         def _favicon() -> Response:
-            return _serve(favicon, FAVICON_CACHE)
+            return _serve(favicon, FIXED_NAME_CACHE)
+
+    # Without it, crawlers (and Lighthouse's SEO audit) read the HTML 404 page.
+    @app.get("/robots.txt", endpoint="robots")
+    def _robots() -> Response:
+        return _serve(ROBOTS_TXT, FIXED_NAME_CACHE)

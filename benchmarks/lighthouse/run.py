@@ -53,15 +53,19 @@ def serve_main() -> None:
     serve(posted_result(create_app()), "127.0.0.1", port, default_workers())
 
 
-def lighthouse(url: str, out: Path) -> dict:
+def lighthouse(url: str, out: Path, tries: int = 3) -> dict:
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
-    subprocess.run(
-        [str(HERE / "node_modules/.bin/lighthouse"), url, "--chrome-flags=--headless=new --no-sandbox",
-         "--output=json", f"--output-path={out}", "--quiet", f"--only-categories={','.join(CATEGORIES)}"],
-        env=env, check=True, timeout=180,
-    )
-    if not out.exists():  # it can exit 0 without a report (TOOLING.md)
-        raise RuntimeError(f"Lighthouse wrote no report for {url}")
+    for _ in range(tries):  # on a busy machine a trace is sometimes lost (NO_NAVSTART)
+        out.unlink(missing_ok=True)
+        done = subprocess.run(
+            [str(HERE / "node_modules/.bin/lighthouse"), url, "--chrome-flags=--headless=new --no-sandbox",
+             "--output=json", f"--output-path={out}", "--quiet", f"--only-categories={','.join(CATEGORIES)}"],
+            env=env, timeout=180,
+        )
+        if done.returncode == 0 and out.exists():  # it can exit 0 without a report (TOOLING.md)
+            break
+    else:
+        raise RuntimeError(f"Lighthouse wrote no report for {url} in {tries} tries")
     report = json.loads(out.read_text())
     failing = [
         f"{audit['id']} ({audit['score']})" for audit in report["audits"].values()
