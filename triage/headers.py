@@ -13,6 +13,10 @@ def content_security_policy(frame_ancestors: str) -> str:
             "default-src 'none'",
             "style-src 'self'",
             "img-src 'self'",
+            # Moot for visitors (no script may run), but crawlers' and
+            # Lighthouse's robots.txt check fetches from the page: without
+            # it Lighthouse cannot read /robots.txt (SEO 91 instead of 100).
+            "connect-src 'self'",
             "form-action 'self'",
             "base-uri 'none'",
             f"frame-ancestors {frame_ancestors}",
