@@ -86,6 +86,8 @@ def test_follows_the_readers_colour_scheme(page: Page, scheme):
     colours = page.evaluate("(() => { const s = getComputedStyle(document.body); return [s.backgroundColor, s.color]; })()")
     background, text = (luminance(c) for c in colours)
     assert (background < text) == (scheme == "dark"), colours
+    # The illustration follows the scheme too: its own stylesheet asks the same media query.
+    assert page.locator("img.diagram").evaluate("img => img.complete && img.naturalWidth > 0")
 
 
 MOTION = """() => {
