@@ -245,3 +245,21 @@ def test_patient_context_and_safety_copy_read_at_grade_8_or_lower(make_app, tmp_
     assert len(texts) >= 10
     for text in texts:
         assert textstat.flesch_kincaid_grade(text) <= MAX_PATIENT_GRADE, text
+
+
+@pytest.mark.parametrize("outcome", EXAMPLES)
+def test_the_text_result_carries_the_prompts_or_the_clinician_checks(monkeypatch, outcome):
+    from click.testing import CliRunner
+
+    from triage.cli import main
+
+    for name in ("HSG_RULES_FILE", "HSG_CLINIC_NAME", "HSG_CLINIC_CONTACT"):
+        monkeypatch.delenv(name, raising=False)
+    options = [part for field, value in EXAMPLES[outcome].items() for part in ("--" + field.replace("_", "-"), value)]
+    patient = CliRunner().invoke(main, ["assess", *options]).output
+    for _, statement in statements("patient"):
+        if not statement.relevant_to:
+            assert f"- {shown(statement).replace(' Source: ', ' (Source: ')})" in patient
+    clinician = CliRunner().invoke(main, ["assess", *options, "--audience", "clinician"]).output
+    for topic_id, source in CLINICIAN_MUST_SHOW[:6]:  # checks before an HSG, and guideline timing
+        assert find(topic_id, source).text in clinician
