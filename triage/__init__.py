@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_globals(app)
+    register_governance(app)
     register_response_headers(app)
 
     if settings.trusted_proxies:
@@ -71,6 +72,12 @@ def register_template_globals(app: Flask) -> None:
     from . import presentation
 
     presentation.register(app)
+
+
+def register_governance(app: Flask) -> None:
+    from . import governance
+
+    governance.register(app)
 
 
 def register_response_headers(app: Flask) -> None:
