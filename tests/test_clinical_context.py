@@ -239,7 +239,7 @@ def test_patient_context_and_safety_copy_read_at_grade_8_or_lower(make_app, tmp_
     texts += blocks(section(page(client.get("/rules")), 'id="review-title"'))
     texts += blocks(section(page(client.get("/about")), 'id="safety-title"'))
     local = tmp_path / "local.toml"
-    local.write_text(bundled_rules_file().read_text(encoding="utf-8").replace('version = "1.0.0"', 'version = "1.0.0-local"'),
+    local.write_text(bundled_rules_file().read_text(encoding="utf-8").replace(f'version = "{load_rule_set().version}"', 'version = "1.0.0-local"'),
                      encoding="utf-8")
     texts += blocks(section(page(make_app(HSG_RULES_FILE=str(local)).test_client().get("/rules")), 'id="review-title"'))
     assert len(texts) >= 10

@@ -34,10 +34,10 @@ def test_environment_is_read_at_start_up(make_app, monkeypatch):
 
 
 def test_a_local_rule_set_is_applied_and_named(make_app, tmp_path):
-    from triage.ruleset import bundled_rules_file
+    from triage.ruleset import bundled_rules_file, load_rule_set
 
     local = tmp_path / "clinic-rules.toml"
-    local.write_text(bundled_rules_file().read_text().replace('version = "1.0.0"', 'version = "1.0.0-riverside.1"'))
+    local.write_text(bundled_rules_file().read_text().replace(f'version = "{load_rule_set().version}"', 'version = "1.0.0-riverside.1"'))
     app = make_app(HSG_RULES_FILE=str(local))
     client = app.test_client()
     from conftest import EXAMPLES

@@ -115,7 +115,7 @@ def test_rules_page_shows_version_hash_and_review_state(client, app):
 
 def test_a_local_rule_set_is_shown_as_not_in_the_review_record(make_app, tmp_path):
     local = tmp_path / "clinic-rules.toml"
-    local.write_text(bundled_rules_file().read_text(encoding="utf-8").replace('version = "1.0.0"', 'version = "1.0.0-riverside.1"'),
+    local.write_text(bundled_rules_file().read_text(encoding="utf-8").replace(f'version = "{load_rule_set().version}"', 'version = "1.0.0-riverside.1"'),
                      encoding="utf-8")
     app = make_app(HSG_RULES_FILE=str(local))
     client = app.test_client()
