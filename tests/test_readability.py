@@ -30,8 +30,10 @@ BLOCKS = {"title", "h1", "h2", "h3", "h4", "p", "li", "dt", "dd", "legend", "lab
           "summary", "th", "td", "caption", "a"}
 BLOCK_CLASSES = {"badge"}
 #: Inside these, the words are not ours to simplify: the source's own words
-#: (quotations, titles of works) and code.
+#: (quotations, titles of works), citations and code.
 EXEMPT = {"blockquote", "cite", "code", "pre", "script", "style"}
+#: Citations of named sources (see templates/_context.html).
+EXEMPT_CLASSES = {"source-note"}
 VOID = {"meta", "link", "input", "img", "br", "hr", "source", "wbr"}
 
 
@@ -49,6 +51,7 @@ class TextBlocks(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, list[str] | None, bool]] = []
+        self.exempt_depth: list[bool] = []
         self.blocks: list[str] = []
 
     def handle_starttag(self, tag, attrs):
@@ -57,9 +60,11 @@ class TextBlocks(HTMLParser):
             self.blocks.append(attrs["alt"])
         if tag in VOID:
             return
-        separate = bool(BLOCK_CLASSES.intersection((attrs.get("class") or "").split()))
+        classes = set((attrs.get("class") or "").split())
+        separate = bool(BLOCK_CLASSES & classes)
         if tag in BLOCKS or separate:
             self.handle_data(" ")  # a block starts a new word in its parent
+        self.exempt_depth.append(tag in EXEMPT or bool(EXEMPT_CLASSES & classes))
         self.stack.append((tag, [] if tag in BLOCKS or separate else None, separate))
 
     def handle_endtag(self, tag):
@@ -67,6 +72,7 @@ class TextBlocks(HTMLParser):
             return
         while self.stack:
             open_tag, text, _ = self.stack.pop()
+            self.exempt_depth.pop()
             if text is not None:
                 parts = " ".join("".join(text).split()).split(" – ") if open_tag == "title" else ["".join(text)]
                 # Collapse white space, and the space an exempt word left before a full stop.
@@ -76,7 +82,7 @@ class TextBlocks(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if any(tag in EXEMPT for tag, _, _ in self.stack):
+        if any(self.exempt_depth):
             return
         for _, text, separate in reversed(self.stack):
             if text is not None:
@@ -144,6 +150,7 @@ def test_the_parser_skips_quotations_and_code_and_pools_short_blocks():
     blocks = page_blocks('<title>Page title here – Site</title><p>One <code>a_b</code> two <a href="#">three</a> four five.</p>'
                          '<blockquote><p>Quoted words are not ours.</p></blockquote><p>Read <cite>A Title</cite>.</p>'
                          '<ul><li>Outer one two three four<ul><li>Inner</li></ul></li></ul><img alt="A picture." src="x">'
-                         '<h3>A heading of five words <span class="badge">Badge</span></h3>')
+                         '<h3>A heading of five words <span class="badge">Badge</span></h3>'
+                         '<li>Tell them first. <span class="source-note">Source: Some Guideline.</span></li>')
     assert blocks == ["One two three four five.", "Outer one two three four Inner", "A heading of five words",
-                      "Page title here. Site. three. Read. Inner. A picture. Badge."]
+                      "Page title here. Site. three. Read. Inner. A picture. Badge. Tell them first."]
