@@ -6,10 +6,11 @@ the record system's FHIR server, so it needs no access token and holds none;
 parsed away unread, never stored and never logged.
 """
 
+import json
 from typing import Any, Literal
 from uuid import uuid4
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from pydantic import BaseModel, ConfigDict, ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -36,6 +37,11 @@ allow_cross_origin(bp)
 limit_body(bp, MAX_BODY_BYTES)
 
 
+def _json(body: dict) -> Response:
+    # Unsorted, unlike Flask's default, so fields read in the specification's order.
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+
+
 class HookRequest(BaseModel):
     # `extra="ignore"` drops fhirServer, fhirAuthorization and extensions
     # without reading them; `context` is required by the specification but
@@ -51,7 +57,7 @@ class HookRequest(BaseModel):
 @bp.get("")
 def discovery():
     text = integration_text()["cds_service"]
-    return {
+    return _json({
         "services": [
             {
                 "hook": HOOK,
@@ -61,7 +67,7 @@ def discovery():
                 "prefetch": {PREFETCH_KEY: PREFETCH_QUERY},
             }
         ]
-    }
+    })
 
 
 @bp.post(f"/{SERVICE_ID}")
@@ -91,15 +97,15 @@ def service():
         )
     response = _latest_response(prefetch[PREFETCH_KEY])
     if response is None:
-        return {"cards": []}
+        return _json({"cards": []})
     try:
         answers = read_response(response, finished_only=True)
     except UnreadableResponse:
         # No guidance from an unfinished or unreadable response; POST it to
         # /fhir/Questionnaire/hsg-indications/$assess to see what is wrong.
-        return {"cards": []}
+        return _json({"cards": []})
     assessment = current_app.extensions["hsg_engine"].assess(answers, "clinician")
-    return {"cards": [_card(assessment)]}
+    return _json({"cards": [_card(assessment)]})
 
 
 def _latest_response(value: object) -> dict | None:
