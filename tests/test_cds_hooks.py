@@ -260,3 +260,13 @@ def test_identifiers_are_never_logged_or_echoed(client, caplog):
     for detail in PATIENT_DETAILS:
         assert detail not in logged
         assert all(detail not in text for text in texts)
+
+
+def test_card_urls_behind_a_proxy_with_a_prefix(make_app):
+    client = make_app(HSG_TRUSTED_PROXIES="1").test_client()
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "intranet.clinic.example",
+               "X-Forwarded-Prefix": "/tools/hsg", "X-Forwarded-For": "10.0.0.1"}
+    body = hook_request(searchset(questionnaire_response(EXAMPLES["no_indication"])))
+    (card,) = client.post(SERVICE, json=body, headers=headers).get_json()["cards"]
+    assert card["source"]["url"] == "https://intranet.clinic.example/tools/hsg/rules?audience=clinician"
+    assert card["links"][0]["url"] == "https://intranet.clinic.example/tools/hsg/?audience=clinician"
