@@ -51,7 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, health, pages
+    from . import api, cds_hooks, fhir, health, pages
 
     app.register_blueprint(pages.bp)
     # The embeddable flow is the same blueprint without site chrome; because it
@@ -60,6 +60,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages.bp, name="embed", url_prefix="/embed")
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(fhir.bp)
+    app.register_blueprint(cds_hooks.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
