@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_globals(app)
     register_response_headers(app)
+    register_request_limits(app)
 
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(
@@ -77,3 +78,9 @@ def register_response_headers(app: Flask) -> None:
     from . import headers
 
     headers.register(app)
+
+
+def register_request_limits(app: Flask) -> None:
+    from . import limits
+
+    limits.register(app)
