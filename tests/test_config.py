@@ -46,3 +46,58 @@ def test_a_local_rule_set_is_applied_and_named(make_app, tmp_path):
     assert body["rules_version"] == "1.0.0-riverside.1"
     assert body["rules_hash"] == app.extensions["hsg"].rules.content_hash
     assert "1.0.0-riverside.1" in client.post("/result", data=EXAMPLES["not_yet"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["self", "none https://a.example", "https://a.example SELF"])
+def test_an_unquoted_keyword_in_frame_ancestors_is_refused(make_app, value):
+    with pytest.raises(ConfigError, match="HSG_FRAME_ANCESTORS: write .* in single quotes"):
+        make_app(HSG_FRAME_ANCESTORS=value)
+
+
+def console_script() -> str:
+    """The `hsg-triage` installed beside the interpreter running the tests (the project's venv)."""
+    import os
+    import shutil
+    import sys
+    from pathlib import Path
+
+    beside = Path(sys.executable).with_name("hsg-triage")
+    found = str(beside) if beside.exists() else shutil.which("hsg-triage")
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("hsg-triage is not installed; CI must test the real command")
+        pytest.skip("hsg-triage is not installed (pip install -e .)")
+    return found
+
+
+def bad_rule_file(tmp_path):
+    from triage.ruleset import bundled_rules_file
+
+    path = tmp_path / "clinic-rules.toml"
+    path.write_text(bundled_rules_file().read_text().replace('pelvic_pain = ["yes"]', 'pelvic_pain = ["often"]'))
+    return str(path)
+
+
+@pytest.mark.parametrize("name,value", [
+    ("HSG_RULES_FILE", "/nonexistent/rules.toml"),
+    ("HSG_RULES_FILE", bad_rule_file),
+    ("HSG_TRUSTED_PROXIES", "many"),
+    ("HSG_TRUSTED_PROXIES", "-1"),
+])
+def test_serve_with_a_bad_setting_stops_naming_it(tmp_path, name, value):
+    import os
+    import subprocess
+
+    value = value(tmp_path) if callable(value) else value
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("HSG_")}, name: value}
+    import socket
+
+    with socket.socket() as probe:  # a free port, in case start-up wrongly succeeds
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    result = subprocess.run([console_script(), "serve", "--host", "127.0.0.1", "--port", port],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert result.stderr.startswith(f"Error: {name}: "), result.stderr
+    assert value in result.stderr or name == "HSG_TRUSTED_PROXIES"
+    assert "Traceback" not in result.stderr + result.stdout
