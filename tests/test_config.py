@@ -101,3 +101,46 @@ def test_serve_with_a_bad_setting_stops_naming_it(tmp_path, name, value):
     assert result.stderr.startswith(f"Error: {name}: "), result.stderr
     assert value in result.stderr or name == "HSG_TRUSTED_PROXIES"
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_every_result_names_a_local_rule_set_its_version_and_hash(make_app, tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from conftest import EXAMPLES
+    from triage.cli import main
+    from triage.ruleset import bundled_rules_file
+
+    local = tmp_path / "riverside.toml"
+    local.write_text(bundled_rules_file().read_text()
+                     .replace('name = "HSG indications"', 'name = "Riverside HSG indications"')
+                     .replace('version = "1.0.0"', 'version = "2.3.0"'))
+    app = make_app(HSG_RULES_FILE=str(local))
+    rules = app.extensions["hsg"].rules
+    assert rules.content_hash != load_bundled_hash()
+    client = app.test_client()
+    for outcome, answers in EXAMPLES.items():
+        body = client.post("/api/v1/assessments", json=answers).get_json()
+        assert (body["rules_name"], body["rules_version"], body["rules_hash"]) == (
+            "Riverside HSG indications", "2.3.0", rules.content_hash), outcome
+        for prefix in ("", "/embed"):
+            html = client.post(f"{prefix}/result", data=answers).get_data(as_text=True)
+            assert "Riverside HSG indications" in html and "version 2.3.0" in html and rules.short_hash in html
+    rules_api = client.get("/api/v1/rules").get_json()
+    assert (rules_api["name"], rules_api["version"], rules_api["hash"]) == ("Riverside HSG indications", "2.3.0", rules.content_hash)
+
+    monkeypatch.setenv("HSG_RULES_FILE", str(local))
+    args = ["assess"] + [arg for field, value in EXAMPLES["not_yet"].items()
+                         for arg in ("--" + field.replace("_", "-"), value)]
+    text = CliRunner().invoke(main, args).output
+    assert "Rule set: Riverside HSG indications 2.3.0" in text and rules.short_hash in text
+    as_json = json.loads(CliRunner().invoke(main, args + ["--json"]).output)
+    assert (as_json["rules_name"], as_json["rules_version"], as_json["rules_hash"]) == (
+        "Riverside HSG indications", "2.3.0", rules.content_hash)
+
+
+def load_bundled_hash() -> str:
+    from triage.ruleset import load_rule_set
+
+    return load_rule_set().content_hash
