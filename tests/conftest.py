@@ -50,3 +50,27 @@ EXAMPLES = {
     "no_indication": dict(months_trying="not_trying", age_bracket="prefer_not_to_say", pregnancy_losses="none",
                           pelvic_infection="unsure", pelvic_surgery="no", pelvic_pain="no"),
 }
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def console_script() -> str:
+    """The `hsg-triage` installed beside the interpreter running the tests (the project's venv)."""
+    import os
+    import shutil
+    import sys
+    from pathlib import Path
+
+    beside = Path(sys.executable).with_name("hsg-triage")
+    found = str(beside) if beside.exists() else shutil.which("hsg-triage")
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("hsg-triage is not installed; CI must test the real command")
+        pytest.skip("hsg-triage is not installed (pip install -e .)")
+    return found

@@ -54,22 +54,6 @@ def test_an_unquoted_keyword_in_frame_ancestors_is_refused(make_app, value):
         make_app(HSG_FRAME_ANCESTORS=value)
 
 
-def console_script() -> str:
-    """The `hsg-triage` installed beside the interpreter running the tests (the project's venv)."""
-    import os
-    import shutil
-    import sys
-    from pathlib import Path
-
-    beside = Path(sys.executable).with_name("hsg-triage")
-    found = str(beside) if beside.exists() else shutil.which("hsg-triage")
-    if not found:
-        if os.environ.get("CI"):
-            pytest.fail("hsg-triage is not installed; CI must test the real command")
-        pytest.skip("hsg-triage is not installed (pip install -e .)")
-    return found
-
-
 def bad_rule_file(tmp_path):
     from triage.ruleset import bundled_rules_file
 
@@ -90,12 +74,10 @@ def test_serve_with_a_bad_setting_stops_naming_it(tmp_path, name, value):
 
     value = value(tmp_path) if callable(value) else value
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("HSG_")}, name: value}
-    import socket
+    from conftest import console_script, free_port
 
-    with socket.socket() as probe:  # a free port, in case start-up wrongly succeeds
-        probe.bind(("127.0.0.1", 0))
-        port = str(probe.getsockname()[1])
-    result = subprocess.run([console_script(), "serve", "--host", "127.0.0.1", "--port", port],
+    # A free port, in case start-up wrongly succeeds.
+    result = subprocess.run([console_script(), "serve", "--host", "127.0.0.1", "--port", str(free_port())],
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert result.stderr.startswith(f"Error: {name}: "), result.stderr
