@@ -17,12 +17,11 @@ from .answers import Answers
 from .audience import audience_from_query
 from .api import AssessmentRequest, RuleSetResponse, rule_set_response
 from .engine import Assessment
-from .problems import MALFORMED_JSON, NOT_JSON, Problem, field_problems, http_problem, invalid_answers, not_utf8
+from .problems import MALFORMED_JSON, NOT_JSON, PROBLEM_JSON, Problem, field_problems, http_problem, invalid_answers, not_utf8
 from .questions import load_questions
 
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"
-PROBLEM_JSON = "application/problem+json"
 
 #: Example requests, one per outcome (the outcome shown is computed, not written here).
 EXAMPLE_REQUESTS = {
