@@ -309,3 +309,14 @@ def test_a_failure_is_a_plain_500_page_or_problem(client, broken_engine):
     body = api_problem(client.post(API, json=VALID), 500)
     assert "simulated" not in json.dumps(body)
     assert re.search(r"Internal Server Error", body["title"])
+
+
+def test_a_blueprint_with_its_own_limit_keeps_it_for_streamed_bodies(client):
+    """The FHIR endpoint accepts larger bodies than the form; chunked or not, the same limit applies."""
+    from fhir_support import questionnaire_response
+
+    assess = "/fhir/Questionnaire/hsg-indications/$assess"
+    padded = questionnaire_response(VALID, text={"status": "generated", "div": "<div>" + "x" * 20_000 + "</div>"})
+    assert streamed(client, assess, json.dumps(padded).encode(), "application/fhir+json").status_code == 200
+    padded["text"]["div"] = "<div>" + "x" * 70_000 + "</div>"
+    assert streamed(client, assess, json.dumps(padded).encode(), "application/fhir+json").status_code == 413

@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_globals(app)
+    register_governance(app)
     register_response_headers(app)
     register_request_limits(app)
 
@@ -51,7 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, health, pages
+    from . import api, cds_hooks, fhir, health, pages
 
     app.register_blueprint(pages.bp)
     # The embeddable flow is the same blueprint without site chrome; because it
@@ -60,6 +61,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages.bp, name="embed", url_prefix="/embed")
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(fhir.bp)
+    app.register_blueprint(cds_hooks.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -72,6 +75,12 @@ def register_template_globals(app: Flask) -> None:
     from . import presentation
 
     presentation.register(app)
+
+
+def register_governance(app: Flask) -> None:
+    from . import governance
+
+    governance.register(app)
 
 
 def register_response_headers(app: Flask) -> None:
