@@ -1,6 +1,15 @@
 import itertools
+import os
+import shutil
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 from triage import create_app
 from triage.answers import ALLOWED, FIELDS
@@ -56,14 +65,6 @@ EXAMPLES = {
 # Real browser: Debian's Chromium driven by Playwright, against the app served
 # for real on a free port (see ../shared/TOOLING.md).
 
-import os  # noqa: E402
-import shutil  # noqa: E402
-import threading  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-from http.server import BaseHTTPRequestHandler  # noqa: E402
-
-from werkzeug.serving import make_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -156,3 +157,20 @@ def outcome_shown(page) -> str:
     """The outcome category the result page shows (its section carries it as a class)."""
     classes = page.locator("section.outcome").get_attribute("class").split()
     return next(c.removeprefix("outcome-") for c in classes if c.startswith("outcome-"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def console_script() -> str:
+    """The `hsg-triage` installed beside the interpreter running the tests (the project's venv)."""
+    beside = Path(sys.executable).with_name("hsg-triage")
+    found = str(beside) if beside.exists() else shutil.which("hsg-triage")
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("hsg-triage is not installed; CI must test the real command")
+        pytest.skip("hsg-triage is not installed (pip install -e .)")
+    return found

@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_globals(app)
     register_governance(app)
     register_response_headers(app)
+    register_request_limits(app)
 
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(
@@ -86,3 +87,9 @@ def register_response_headers(app: Flask) -> None:
     from . import headers
 
     headers.register(app)
+
+
+def register_request_limits(app: Flask) -> None:
+    from . import limits
+
+    limits.register(app)
