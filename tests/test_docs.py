@@ -18,3 +18,13 @@ def test_settings_are_documented():
 def test_readme_has_the_two_setup_commands():
     assert "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/hsg-triage serve" in README
     assert "bash .ci/run" in README
+
+
+def test_security_and_embedding_guides_exist_and_name_real_tests():
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for guide in ("security.md", "embedding.md"):
+        assert f"(docs/{guide})" in README, guide
+        text = (docs / guide).read_text(encoding="utf-8")
+        for test_file in re.findall(r"`(tests/[a-z_]+\.py)`", text):
+            assert (docs.parent / test_file).exists(), (guide, test_file)
+    assert "/api/v1/openapi.json" in README

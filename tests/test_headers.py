@@ -31,3 +31,77 @@ def test_frame_ancestors_comes_from_configuration(make_app):
     client = make_app(HSG_FRAME_ANCESTORS="'self' https://intranet.example.org").test_client()
     csp = client.get("/embed").headers["Content-Security-Policy"]
     assert "frame-ancestors 'self' https://intranet.example.org" in csp
+
+
+PAGES = ["/", "/rules", "/about", "/embed", "/embed/rules", "/embed/about"]
+
+
+def every_response(client):
+    """Every page in both registers, every outcome in both frames, every error, the API."""
+    for path in PAGES:
+        for query in ("", "?audience=clinician"):
+            yield path + query, client.get(path + query)
+    for outcome, answers in EXAMPLES.items():
+        for prefix in ("", "/embed"):
+            for query in ("", "?audience=clinician"):
+                yield f"{prefix}/result{query} ({outcome})", client.post(f"{prefix}/result{query}", data=answers)
+        yield f"API ({outcome})", client.post("/api/v1/assessments", json=answers)
+    yield "400 form", client.post("/result", data={})
+    yield "400 audience", client.get("/?audience=doctor")
+    yield "404", client.get("/nope")
+    yield "405", client.get("/result")
+    yield "413", client.post("/result", data={"pad": "x" * 20_000})
+    yield "API 413", client.post("/api/v1/assessments", data="x" * 20_000, content_type="application/json")
+    yield "API 415", client.post("/api/v1/assessments", data="x")
+    yield "API 422", client.post("/api/v1/assessments", json={})
+    for path in ("/api/v1/rules", "/api/v1/openapi.json", "/healthz", "/api/v1/nope"):
+        yield path, client.get(path)
+
+
+def test_every_response_is_private_and_strict(client):
+    seen = 0
+    for name, response in every_response(client):
+        seen += 1
+        csp = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+        assert csp["default-src"] == "'none'", name
+        assert csp["style-src"] == "'self'" and csp["img-src"] == "'self'", name
+        assert csp["form-action"] == "'self'" and csp["base-uri"] == "'none'", name
+        assert csp["frame-ancestors"] == "'self'", name
+        assert "script-src" not in csp and "unsafe" not in response.headers["Content-Security-Policy"], name
+        assert response.headers["X-Content-Type-Options"] == "nosniff", name
+        assert response.headers["Referrer-Policy"] == "no-referrer", name
+        assert response.headers["Cache-Control"] == "no-store", name
+        assert "Set-Cookie" not in response.headers, name
+        if response.mimetype == "text/html":
+            html = response.get_data(as_text=True)
+            assert "<script" not in html and " style=" not in html and " on" + "click=" not in html, name
+            assert "http://" not in html and "src=\"//" not in html and "href=\"//" not in html, name
+    assert seen > 40
+
+
+def test_static_files_carry_the_policy_too(client):
+    response = client.get("/static/site.css")
+    response.close()
+    assert response.status_code == 200
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_cookie_set_by_mistake_is_removed(app, client):
+    @app.get("/test-only/cookie")
+    def _sets_a_cookie():
+        response = app.make_response("x")
+        response.set_cookie("tracker", "1")
+        return response
+
+    assert "Set-Cookie" not in client.get("/test-only/cookie").headers
+
+
+@pytest.mark.parametrize("value", ["'none'", "https://intranet.example.org https://*.clinic.example:8443"])
+def test_frame_ancestors_reach_every_response(make_app, value):
+    client = make_app(HSG_FRAME_ANCESTORS=value).test_client()
+    for path in ("/embed", "/embed/rules", "/nope", "/api/v1/rules"):
+        assert f"frame-ancestors {value}" in client.get(path).headers["Content-Security-Policy"], path
+    response = client.post("/embed/result", data=EXAMPLES["not_yet"])
+    assert f"frame-ancestors {value}" in response.headers["Content-Security-Policy"]

@@ -36,7 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_globals(app)
     register_static_assets(app)
+    register_governance(app)
     register_response_headers(app)
+    register_request_limits(app)
 
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(
@@ -51,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api, health, pages
+    from . import api, cds_hooks, fhir, health, pages
 
     app.register_blueprint(pages.bp)
     # The embeddable flow is the same blueprint without site chrome; because it
@@ -60,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages.bp, name="embed", url_prefix="/embed")
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(fhir.bp)
+    app.register_blueprint(cds_hooks.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -80,7 +84,19 @@ def register_static_assets(app: Flask) -> None:
     assets.register(app)
 
 
+def register_governance(app: Flask) -> None:
+    from . import governance
+
+    governance.register(app)
+
+
 def register_response_headers(app: Flask) -> None:
     from . import headers
 
     headers.register(app)
+
+
+def register_request_limits(app: Flask) -> None:
+    from . import limits
+
+    limits.register(app)

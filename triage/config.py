@@ -77,6 +77,9 @@ def _frame_ancestors(environ: Mapping[str, str]) -> str:
     if not value:
         return "'self'"
     sources = value.split()
+    if unquoted := [source for source in sources if source.lower() in {"self", "none"}]:
+        # Unquoted, CSP reads `self` as a host named "self": framing would quietly break.
+        raise ConfigError(f"HSG_FRAME_ANCESTORS: write {unquoted[0]!r} in single quotes, as '{unquoted[0].lower()}'")
     bad = [source for source in sources if not _FRAME_SOURCE.match(source)]
     if bad:
         raise ConfigError(

@@ -45,6 +45,8 @@ class Assessment(_Out):
     indications: list[MatchedIndication]
     open_questions: list[OpenQuestion]
     revisit_after_months: int | None
+    #: Which rule set gave this result, exactly: clinics may run their own (HSG_RULES_FILE).
+    rules_name: str
     rules_version: str
     rules_hash: str
     disclaimer: str
@@ -129,6 +131,7 @@ class Engine:
             indications=matched,
             open_questions=[self._open_notes[f] for f in FIELDS if values[f] in UNANSWERED],
             revisit_after_months=self._revisit_after(matched, values),
+            rules_name=self.rules.rule_set.name,
             rules_version=self.rules.version,
             rules_hash=self.rules.content_hash,
             disclaimer=self.rules.disclaimer[audience],

@@ -1,10 +1,12 @@
 """Errors: JSON problem details under /api, friendly pages elsewhere, never a traceback."""
 
+import traceback
+
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .audience import AUDIENCES
-from .problems import problem_response
+from .problems import http_problem, problem_body_response
 
 
 def _wants_json() -> bool:
@@ -16,11 +18,26 @@ def _audience() -> str:
     return value if value in AUDIENCES else "patient"
 
 
+def redacted_traceback(error: BaseException) -> str:
+    """Where it failed (frames and exception types), without any exception's message.
+
+    Messages can quote the data that caused them (pydantic's `input_value=`,
+    a KeyError's key), and that data may be someone's answers, which must
+    never reach a log. Frames show code, not values.
+    """
+    parts, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        parts.append("".join(traceback.format_tb(error.__traceback__)) + type(error).__qualname__ + " (message withheld)")
+        error = error.__cause__ or error.__context__
+    return "\nwhile handling or caused by:\n".join(reversed(parts))
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if _wants_json():
-            response = problem_response(error.code or 500, error.name, error.description or error.name)
+            response = problem_body_response(http_problem(error))
         else:
             response = app.make_response(
                 (render_template("error.html", error=error, audience=_audience()), error.code)
@@ -31,7 +48,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        # Logged with its traceback for the operator; the visitor sees a plain
-        # page. Request bodies (the answers) are never part of the log record.
-        app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        # Logged for the operator; the visitor sees a plain page. Neither the
+        # request body nor the exception's message is logged (see above).
+        app.logger.error("unexpected error on %s %s\n%s", request.method, request.path, redacted_traceback(error))
         return _http_error(InternalServerError())

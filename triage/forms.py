@@ -22,6 +22,12 @@ class QuestionField(RadioField):
         )
         self.question = question
 
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # A radio group sends one value. Two (a tampered or scripted post)
+        # leave the answer unknown: treat it as not answered rather than
+        # silently keeping whichever came first.
+        super().process_formdata(valuelist[:1] if len(valuelist) == 1 else [])
+
     def pre_validate(self, form: Form) -> None:
         if self.data not in {choice.value for choice in self.choices}:
             raise StopValidation(self.question.error)

@@ -40,10 +40,14 @@ def result():
 
 def _complete_answers(form) -> Answers | None:
     """The six answers when all are valid, else None. Same rule as AnswersForm
-    (the questions' options are the contract's values), without building a form:
-    that is a fifth of the result page's time (benchmarks/profile_requests.py)."""
+    (the questions' options are the contract's values; exactly one value per
+    question), without building a form: that is a fifth of the result page's
+    time (benchmarks/profile_requests.py)."""
+    values = {field: form.getlist(field) for field in FIELDS}
+    if any(len(given) != 1 for given in values.values()):
+        return None
     try:
-        return Answers(**{field: form.get(field) for field in FIELDS})
+        return Answers(**{field: given[0] for field, given in values.items()})
     except ValidationError:
         return None
 

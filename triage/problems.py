@@ -1,13 +1,18 @@
 """Error bodies for the JSON API, as RFC 9457 problem details.
 
 Every 4xx names what is wrong; a 422 names every offending field and what it
-accepts, so a client can fix all of them in one go.
+accepts, so a client can fix all of them in one go. The canned problems live
+here so that the API and its OpenAPI examples say the same thing.
 """
 
+from typing import Annotated
+
 from flask import Response, json
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from werkzeug.exceptions import HTTPException
 
 from .answers import ALLOWED
+from .audience import AUDIENCES
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -21,22 +26,49 @@ class FieldProblem(BaseModel):
 
 
 class Problem(BaseModel):
+    """An RFC 9457 problem: `detail` says what to change; `errors` names each offending field."""
+
     model_config = ConfigDict(extra="forbid")
 
     type: str = "about:blank"
     title: str
-    status: int
+    status: Annotated[int, Field(ge=400, le=599)]
     detail: str
     errors: list[FieldProblem] | None = None
 
 
-def problem_response(status: int, title: str, detail: str, errors: list[FieldProblem] | None = None) -> Response:
-    body = Problem(title=title, status=status, detail=detail, errors=errors)
-    return Response(
-        json.dumps(body.model_dump(exclude_none=True)),
-        status=status,
-        mimetype=PROBLEM_JSON,
+# The API's own refusals; the others come from HTTP errors (http_problem).
+NOT_JSON = Problem(
+    title="Unsupported media type",
+    status=415,
+    detail="Send the answers as a JSON object with Content-Type: application/json.",
+)
+MALFORMED_JSON = Problem(title="Malformed JSON", status=400, detail="The request body is not valid JSON (UTF-8).")
+
+
+def not_utf8(charset: str) -> Problem:
+    return Problem(
+        title="Unsupported charset",
+        status=415,
+        detail=f"JSON must be UTF-8; charset={charset} is not accepted. Send Content-Type: application/json (UTF-8).",
     )
+
+
+def invalid_answers(errors: list[FieldProblem]) -> Problem:
+    detail = "Problems with: " + ", ".join(p.field for p in errors) + "."
+    return Problem(title="Invalid answers", status=422, detail=detail, errors=errors)
+
+
+def http_problem(error: HTTPException) -> Problem:
+    return Problem(title=error.name, status=error.code or 500, detail=error.description or error.name)
+
+
+def problem_response(status: int, title: str, detail: str, errors: list[FieldProblem] | None = None) -> Response:
+    return problem_body_response(Problem(title=title, status=status, detail=detail, errors=errors))
+
+
+def problem_body_response(body: Problem) -> Response:
+    return Response(json.dumps(body.model_dump(exclude_none=True)), status=body.status, mimetype=PROBLEM_JSON)
 
 
 def field_problems(error: ValidationError) -> list[FieldProblem]:
@@ -45,7 +77,7 @@ def field_problems(error: ValidationError) -> list[FieldProblem]:
     for detail in error.errors(include_url=False, include_input=False):
         location = detail["loc"]
         field = ".".join(str(part) for part in location) if location else "(body)"
-        allowed = list(ALLOWED.get(field, ())) or (["patient", "clinician"] if field == "audience" else None)
+        allowed = list(ALLOWED.get(field, ())) or (list(AUDIENCES) if field == "audience" else None)
         kind = detail["type"]
         if kind == "missing":
             problem = "is required"

@@ -1,0 +1,39 @@
+"""Helpers for the integration tests: build a QuestionnaireResponse, validate FHIR.
+
+Validation uses fhir.resources' R4B models (FHIR 4.3.0). For Questionnaire,
+QuestionnaireResponse and OperationOutcome, R4B made no structural change to
+R4 (4.0.1), only value-set version bumps, so a resource that validates here
+has R4's elements, types and cardinalities. The R4-only releases of
+fhir.resources (<7) need pydantic 1 and cannot sit beside the app.
+"""
+
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from triage.fhir_questionnaire import QUESTIONNAIRE_URL, code_system
+
+MODELS = {
+    "Questionnaire": Questionnaire,
+    "QuestionnaireResponse": QuestionnaireResponse,
+    "OperationOutcome": OperationOutcome,
+}
+
+
+def validate_fhir(resource: dict):
+    """Parse with the R4B model of its resourceType; raises on any structural error."""
+    return MODELS[resource["resourceType"]].model_validate(resource)
+
+
+def questionnaire_response(answers: dict, status: str = "completed", **extra) -> dict:
+    """What a record system would store after the six questions were answered."""
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": QUESTIONNAIRE_URL,
+        "status": status,
+        **extra,
+        "item": [
+            {"linkId": field, "answer": [{"valueCoding": {"system": code_system(field), "code": value}}]}
+            for field, value in answers.items()
+        ],
+    }

@@ -1,0 +1,265 @@
+"""Clinical context beside the rules: sourced, relevant, in plain words for patients, and inert.
+
+The context (rules/clinical-context.toml) may change what a page says around
+an outcome, never the outcome: see also tests/test_contract.py, which runs
+every combination with the context loaded.
+"""
+
+import os
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+import textstat
+
+from conftest import EXAMPLES, all_answer_combinations
+from triage.answers import Answers
+from triage.clinical_context import ContextError, bundled_context_file, load_clinical_context
+from triage.ruleset import bundled_rules_file, load_rule_set
+
+REPO = Path(__file__).resolve().parent.parent
+PERMITTED = Path(os.environ.get("HSG_CLINICAL_CONTEXT_LIST", REPO.parent / "shared/CLINICAL_CONTEXT.md"))
+CONTEXT = load_clinical_context()
+BUNDLED = bundled_context_file().read_text(encoding="utf-8")
+MAX_PATIENT_GRADE = 8.0
+
+
+def page(response) -> str:
+    assert response.status_code == 200
+    return unescape(response.get_data(as_text=True))
+
+
+def post(client, answers, audience="patient", prefix=""):
+    query = "?audience=clinician" if audience == "clinician" else ""
+    return page(client.post(f"{prefix}/result{query}", data=answers))
+
+
+def statements(audience):
+    return [(topic, statement) for topic in CONTEXT.topics if topic.audience == audience for statement in topic.statements]
+
+
+def shown(statement) -> str:
+    """A statement as it reads on a page: its text, then its named sources."""
+    return f"{statement.text} Source: {'; '.join(CONTEXT.source_names(statement))}."
+
+
+def plain(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" .", ".")
+
+
+def find(topic_id: str, source: str):
+    """The first statement of a topic that cites a source id."""
+    topic = next(t for t in CONTEXT.topics if t.id == topic_id)
+    return next(s for s in topic.statements if source in s.sources)
+
+
+# --- Every statement is sourced, from the permitted list -----------------------------------
+
+def permitted_source_names() -> set[str]:
+    if not PERMITTED.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"the list of permitted clinical context is missing at {PERMITTED}; CI must check it")
+        pytest.skip(f"the list of permitted clinical context is not beside this checkout ({PERMITTED})")
+    rows = re.findall(r"^\| (.+?) \| .+ \|$", PERMITTED.read_text(encoding="utf-8"), re.M)
+    return {row for row in rows if row not in {"source", "---"}}
+
+
+def test_every_statement_names_a_permitted_source():
+    permitted = permitted_source_names()
+    assert statements("clinician") and statements("patient")
+    for topic, statement in statements("clinician") + statements("patient"):
+        names = CONTEXT.source_names(statement)
+        assert names, (topic.id, statement.text)
+        for name in names:
+            assert name in permitted, f"{topic.id}: {name!r} is not named in {PERMITTED.name}"
+
+
+def test_relevance_names_only_indications_of_the_rule_set():
+    ids = {indication.id for indication in load_rule_set().indications}
+    for topic in CONTEXT.topics:
+        for statement in topic.statements:
+            assert set(statement.relevant_to) <= ids, (topic.id, statement.relevant_to)
+
+
+CONTEXT_MISTAKES = {
+    "a statement without a source": ('sources = ["rcog_gtg17"]', "sources = []", "sources"),
+    "an unknown source": ('sources = ["rcog_gtg17"]', 'sources = ["rcog_2099"]', "unknown source 'rcog_2099'"),
+    "a source nobody cites": ('sources = ["rcog_gtg17"]', 'sources = ["asrm_rpl"]', "sources never cited: rcog_gtg17"),
+    "an empty statement": ('text = "Recurrent miscarriage is defined', 'text = " "\nold = "Recurrent miscarriage is defined', "text"),
+    "an unknown key": ('title = "Recurrent pregnancy loss"', 'title = "Recurrent pregnancy loss"\ncolour = "red"', "unknown key"),
+    "an unknown audience": ('audience = "patient"', 'audience = "public"', "audience"),
+}
+
+
+@pytest.mark.parametrize("mistake", CONTEXT_MISTAKES)
+def test_a_context_mistake_stops_loading_naming_the_file(tmp_path, mistake):
+    old, new, named = CONTEXT_MISTAKES[mistake]
+    assert old in BUNDLED, old
+    path = tmp_path / "context.toml"
+    path.write_text(BUNDLED.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ContextError) as raised:
+        load_clinical_context(path)
+    assert str(raised.value).startswith(str(path)) and named in str(raised.value), str(raised.value)
+
+
+# --- The context never changes an assessment ----------------------------------------------
+
+ASSESSING_MODULES = ["answers.py", "engine.py", "ruleset.py", "api.py"]
+
+
+def test_the_engine_and_api_never_read_the_context():
+    for name in ASSESSING_MODULES:
+        source = (REPO / "triage" / name).read_text(encoding="utf-8")
+        for word in ("clinical_context", "governance", "signoff"):
+            assert word not in source, f"triage/{name} mentions {word}"
+
+
+def test_the_context_never_changes_an_assessment(make_app, monkeypatch, tmp_path):
+    """Same outcomes, indications and JSON with the context loaded, and with a different one."""
+    with_context = make_app()
+    altered = tmp_path / "context.toml"
+    altered.write_text(re.sub(r'^text = ".*"$', 'text = "Altered statement."', BUNDLED, flags=re.M), encoding="utf-8")
+    monkeypatch.setattr("triage.governance.load_clinical_context", lambda: load_clinical_context(altered))
+    other_context = make_app()
+    assert other_context.extensions["hsg_governance"].context != with_context.extensions["hsg_governance"].context
+
+    engines = [app.extensions["hsg_engine"] for app in (with_context, other_context)]
+    for answers in all_answer_combinations():
+        for audience in ("patient", "clinician"):
+            first, second = (engine.assess(Answers(**answers), audience) for engine in engines)
+            assert first.model_dump() == second.model_dump(), answers
+
+    clients = [app.test_client() for app in (with_context, other_context)]
+    for answers in list(EXAMPLES.values()) + [{**EXAMPLES["no_indication"], "pregnancy_losses": "two"}]:
+        bodies = [c.post("/api/v1/assessments", json={**answers, "audience": "clinician"}).get_json() for c in clients]
+        assert bodies[0] == bodies[1]
+        assert set(bodies[0]) == {"outcome", "indications", "open_questions", "revisit_after_months",
+                                  "rules_name", "rules_version", "rules_hash", "disclaimer"}, "no context in the API"
+        pages = [post(c, answers, "clinician") for c in clients]
+        for html in pages:
+            assert f'class="outcome outcome-{bodies[0]["outcome"]}"' in html
+
+
+# --- Clinician results and /rules -------------------------------------------------------
+
+CLINICIAN_MUST_SHOW = [("before_hsg", "radiologyinfo_hsg"), ("before_hsg", "msd_tubal"), ("before_hsg", "jpathogens_2016"),
+                       ("evaluation_timing", "asrm_evaluation"), ("evaluation_timing", "acog_781"),
+                       ("evaluation_timing", "nice_cg156"), ("imaging_choices", "acr_infertility"),
+                       ("imaging_choices", "msd_tubal"), ("recurrent_pregnancy_loss", "eshre_rpl")]
+
+
+@pytest.mark.parametrize("outcome", EXAMPLES)
+def test_clinician_result_shows_asrm_nice_acr_and_eshre_context_with_sources(client, outcome):
+    html = post(client, EXAMPLES[outcome], "clinician")
+    for topic_id, source in CLINICIAN_MUST_SHOW:
+        assert shown(find(topic_id, source)) in plain(html), (topic_id, source)
+    for name in ("ASRM committee opinion", "NICE clinical guideline CG156", "ACR Appropriateness Criteria", "ESHRE guideline"):
+        assert f"Source: {name}" in html
+    assert "HyCoSy" in html and "Usually appropriate" in html and "check NICE for the current version" in html
+    assert "Clinical context beyond the source" in html and "does not change any outcome" in html
+
+
+@pytest.mark.parametrize("outcome", EXAMPLES)
+def test_clinician_result_always_shows_pre_hsg_checks_and_guideline_timing_first(client, outcome):
+    html = post(client, EXAMPLES[outcome], "clinician")
+    other = html.find('id="context-other"')
+    for topic_id in ("before_hsg", "evaluation_timing"):
+        position = html.find(f'id="context-{topic_id}"')
+        assert position > 0 and (other < 0 or position < other), topic_id
+    for word in ("pregnancy", "pelvic inflammatory disease", "allergies", "iodine", "before ovulation", "Antibiotic cover"):
+        assert word in html
+
+
+def test_recurrent_loss_note_is_for_these_answers_only_when_that_indication_matched(client):
+    note = shown(find("recurrent_pregnancy_loss", "eshre_rpl"))
+    matched = post(client, {**EXAMPLES["no_indication"], "pregnancy_losses": "three_or_more"}, "clinician")
+    assert 'id="context-recurrent_pregnancy_loss"' in matched and 'id="context-other"' not in matched
+    assert note in plain(matched) and "ultrasound" in note
+    unmatched = plain(post(client, EXAMPLES["no_indication"], "clinician"))
+    assert "Recurrent pregnancy loss" in unmatched
+    assert unmatched.index("Other guideline context") < unmatched.index(note)
+    # imaging choices are for these answers only when an HSG is in question at all
+    assert unmatched.index("Other guideline context") < unmatched.index(shown(find("imaging_choices", "acr_infertility")))
+
+
+def test_clinician_rules_page_shows_all_clinician_context(client):
+    html = plain(page(client.get("/rules?audience=clinician")))
+    for _, statement in statements("clinician"):
+        assert shown(statement) in html
+    assert "Before an HSG: tell your clinician" not in html
+
+
+# --- Patient results: safety prompts on every one ----------------------------------------
+
+PATIENT_PROMPTS = ["might be pregnant", "infection now", "any allergies", "contains iodine", "after your period ends"]
+
+
+@pytest.mark.parametrize("prefix", ["", "/embed"])
+@pytest.mark.parametrize("outcome", EXAMPLES)
+def test_every_patient_result_prompts_about_pregnancy_infection_allergy_and_timing(client, outcome, prefix):
+    html = plain(post(client, EXAMPLES[outcome], prefix=prefix))
+    assert "Before an HSG: tell your clinician" in html
+    for prompt in PATIENT_PROMPTS:
+        assert prompt in html, prompt
+    for _, statement in statements("patient"):
+        if not statement.relevant_to:
+            assert shown(statement) in html
+    assert "Clinical context beyond the source" not in html, "clinician context stays in the clinician register"
+
+
+def test_the_antibiotic_prompt_is_only_for_a_past_pelvic_infection(client):
+    prompt = shown(find("before_hsg_patient", "jpathogens_2016"))
+    assert prompt in plain(post(client, EXAMPLES["commonly_recommended"]))  # pelvic_infection = yes
+    assert prompt not in plain(post(client, EXAMPLES["may_be_considered"]))  # pelvic_infection = no
+
+
+def test_the_patient_rules_page_shows_the_safety_prompts(client):
+    html = plain(page(client.get("/rules")))
+    for _, statement in statements("patient"):
+        assert shown(statement) in html
+
+
+def blocks(html: str) -> list[str]:
+    """Text of each paragraph and list item, without the source citations (exempt, like quotes)."""
+    html = re.sub(r'<span class="source-note">.*?</span>', "", html, flags=re.S)
+    found = re.findall(r"<(?:p|li|h2|h3)\b[^>]*>(.*?)</(?:p|li|h2|h3)>", html, re.S)
+    return [text for text in (re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", f)).strip() for f in found) if text]
+
+
+def section(html: str, marker: str) -> str:
+    start = html.index(marker)
+    return html[html.rindex("<section", 0, start):html.index("</section>", start)]
+
+
+def test_patient_context_and_safety_copy_read_at_grade_8_or_lower(make_app, tmp_path):
+    texts = [topic.title for topic in CONTEXT.topics if topic.audience == "patient"]
+    texts += [statement.text for _, statement in statements("patient")]
+    client = make_app().test_client()
+    texts += blocks(section(page(client.get("/rules")), 'id="review-title"'))
+    texts += blocks(section(page(client.get("/about")), 'id="safety-title"'))
+    local = tmp_path / "local.toml"
+    local.write_text(bundled_rules_file().read_text(encoding="utf-8").replace(f'version = "{load_rule_set().version}"', 'version = "1.0.0-local"'),
+                     encoding="utf-8")
+    texts += blocks(section(page(make_app(HSG_RULES_FILE=str(local)).test_client().get("/rules")), 'id="review-title"'))
+    assert len(texts) >= 10
+    for text in texts:
+        assert textstat.flesch_kincaid_grade(text) <= MAX_PATIENT_GRADE, text
+
+
+@pytest.mark.parametrize("outcome", EXAMPLES)
+def test_the_text_result_carries_the_prompts_or_the_clinician_checks(monkeypatch, outcome):
+    from click.testing import CliRunner
+
+    from triage.cli import main
+
+    for name in ("HSG_RULES_FILE", "HSG_CLINIC_NAME", "HSG_CLINIC_CONTACT"):
+        monkeypatch.delenv(name, raising=False)
+    options = [part for field, value in EXAMPLES[outcome].items() for part in ("--" + field.replace("_", "-"), value)]
+    patient = CliRunner().invoke(main, ["assess", *options]).output
+    for _, statement in statements("patient"):
+        if not statement.relevant_to:
+            assert f"- {shown(statement).replace(' Source: ', ' (Source: ')})" in patient
+    clinician = CliRunner().invoke(main, ["assess", *options, "--audience", "clinician"]).output
+    for topic_id, source in CLINICIAN_MUST_SHOW[:6]:  # checks before an HSG, and guideline timing
+        assert find(topic_id, source).text in clinician

@@ -1,0 +1,71 @@
+"""Properties of the rule engine that hold for every answer set (hypothesis)."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.answers import ALLOWED, FIELDS, UNANSWERED, Answers
+from triage.engine import Engine
+from triage.ruleset import OUTCOMES, load_rule_set
+
+ENGINE = Engine(load_rule_set())
+
+#: Answers that say "more" in the order that matters; prefer-not and unsure sit outside the order.
+ORDERED = {
+    "months_trying": ["under_6", "6_to_11", "12_or_more"],
+    "age_bracket": ["under_35", "35_to_39", "40_or_over"],
+    "pregnancy_losses": ["none", "one", "two", "three_or_more"],
+    "pelvic_infection": ["no", "yes"],
+    "pelvic_surgery": ["no", "yes"],
+    "pelvic_pain": ["no", "yes"],
+}
+
+answer_sets = st.fixed_dictionaries({field: st.sampled_from(ALLOWED[field]) for field in FIELDS})
+audiences = st.sampled_from(["patient", "clinician"])
+
+
+def indications(answers: dict, audience: str = "patient") -> set[str]:
+    return {item.id for item in ENGINE.assess(Answers(**answers), audience).indications}
+
+
+@given(answer_sets, st.sampled_from(sorted(ORDERED)), st.data())
+@settings(max_examples=500)
+def test_saying_more_never_removes_an_indication(answers, field, data):
+    scale = ORDERED[field]
+    low = data.draw(st.sampled_from(scale[:-1]), label="lower")
+    high = data.draw(st.sampled_from(scale[scale.index(low) + 1:]), label="higher")
+    assert indications({**answers, field: low}) <= indications({**answers, field: high})
+
+
+@given(answer_sets, audiences)
+@settings(max_examples=500)
+def test_the_outcome_is_one_of_four_and_fits_the_indications(answers, audience):
+    assessment = ENGINE.assess(Answers(**answers), audience)
+    assert assessment.outcome in OUTCOMES and len(OUTCOMES) == 4
+    strengths = {item.strength for item in assessment.indications}
+    assert (assessment.outcome == "commonly_recommended") == ("typical" in strengths)
+    assert (assessment.outcome in {"not_yet", "no_indication"}) == (not strengths)
+
+
+@given(answer_sets, audiences)
+@settings(max_examples=500)
+def test_open_questions_are_exactly_the_unanswered_questions(answers, audience):
+    assessment = ENGINE.assess(Answers(**answers), audience)
+    asked = [item.field for item in assessment.open_questions]
+    assert asked == [field for field in FIELDS if answers[field] in UNANSWERED]
+
+
+@given(answer_sets)
+@settings(max_examples=300)
+def test_the_register_changes_the_words_not_the_result(answers):
+    patient = ENGINE.assess(Answers(**answers), "patient")
+    clinician = ENGINE.assess(Answers(**answers), "clinician")
+    assert patient.outcome == clinician.outcome
+    assert [i.id for i in patient.indications] == [i.id for i in clinician.indications]
+    assert patient.revisit_after_months == clinician.revisit_after_months
+
+
+@given(answer_sets)
+@settings(max_examples=300)
+def test_every_reason_is_an_answer_that_was_given(answers):
+    for item in ENGINE.assess(Answers(**answers)).indications:
+        assert item.because and all(answers[reason.field] == reason.value for reason in item.because)

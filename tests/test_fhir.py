@@ -1,0 +1,251 @@
+"""FHIR: the Questionnaire is valid R4 and is the form's questions; a QuestionnaireResponse is assessed like the JSON API."""
+
+import json
+
+import pytest
+from conftest import EXAMPLES, all_answer_combinations
+from fhir_support import questionnaire_response, validate_fhir
+
+from triage.answers import ALLOWED, FIELDS
+from triage.fhir_questionnaire import QUESTIONNAIRE_URL, code_system, help_link_id
+from triage.questions import load_questions
+
+QUESTIONNAIRE = "/fhir/Questionnaire/hsg-indications"
+ASSESS = "/fhir/Questionnaire/hsg-indications/$assess"
+FHIR_JSON = "application/fhir+json"
+VALID = EXAMPLES["commonly_recommended"]
+
+# R4 (4.0.1) required bindings that the R4B models do not enforce.
+PUBLICATION_STATUS = {"draft", "active", "retired", "unknown"}
+ITEM_TYPES = {"group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time", "string", "text",
+              "url", "choice", "open-choice", "attachment", "reference", "quantity"}
+ISSUE_TYPES = {"invalid", "structure", "required", "value", "invariant", "security", "login", "unknown", "expired",
+               "forbidden", "suppressed", "processing", "not-supported", "duplicate", "multiple-matches", "not-found",
+               "deleted", "too-long", "code-invalid", "extension", "too-costly", "business-rule", "conflict",
+               "transient", "lock-error", "no-store", "exception", "timeout", "incomplete", "throttled",
+               "informational"}
+ITEM_CONTROL_CODES = {"radio-button", "help"}  # both in R4's questionnaire-item-control value set
+
+
+def test_questionnaire_is_valid_r4(client):
+    response = client.get(QUESTIONNAIRE)
+    assert response.status_code == 200 and response.mimetype == FHIR_JSON
+    body = response.get_json(force=True)
+    validate_fhir(body)
+    assert body["url"] == QUESTIONNAIRE_URL and body["status"] in PUBLICATION_STATUS
+    assert body["version"] and body["name"].isidentifier() and body["title"]
+    for item in body["item"]:
+        assert item["type"] in ITEM_TYPES
+        for child in item["item"]:
+            assert child["type"] in ITEM_TYPES
+        for extension in item["extension"] + [e for child in item["item"] for e in child["extension"]]:
+            assert extension["valueCodeableConcept"]["coding"][0]["code"] in ITEM_CONTROL_CODES
+
+
+def test_questionnaire_is_the_forms_questions(client):
+    body = client.get(QUESTIONNAIRE).get_json(force=True)
+    questions = load_questions()
+    assert [item["linkId"] for item in body["item"]] == list(FIELDS)
+    for item, question in zip(body["item"], questions):
+        assert item["type"] == "choice" and item["required"] is True and item["repeats"] is False
+        assert item["text"] == question.label
+        codings = [option["valueCoding"] for option in item["answerOption"]]
+        assert [c["code"] for c in codings] == list(ALLOWED[question.field])
+        assert {c["system"] for c in codings} == {code_system(question.field)}
+        assert [c["display"] for c in codings] == [o.label for o in question.options]
+        (help_item,) = item["item"]
+        assert help_item["linkId"] == help_link_id(question.field) and help_item["text"] == question.hint
+        assert help_item["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "help"
+
+
+def test_example_responses_are_valid_r4():
+    for answers in EXAMPLES.values():
+        validate_fhir(questionnaire_response(answers))
+
+
+def test_every_combination_assesses_like_the_json_api(client):
+    checked = 0
+    for answers in all_answer_combinations():
+        for audience in ("patient", "clinician"):
+            via_fhir = client.post(f"{ASSESS}?audience={audience}", json=questionnaire_response(answers))
+            via_api = client.post("/api/v1/assessments", json={**answers, "audience": audience})
+            assert via_fhir.status_code == 200 and via_fhir.mimetype == "application/json", answers
+            assert via_fhir.get_json() == via_api.get_json(), answers
+        checked += 1
+    assert checked == 2700
+
+
+def test_fhir_json_content_type_and_record_system_extras_are_accepted(client):
+    resource = questionnaire_response(
+        VALID,
+        status="amended",
+        id="qr-1",
+        subject={"reference": "Patient/123"},
+        authored="2025-03-01T09:30:00Z",
+        author={"reference": "Practitioner/9"},
+        text={"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">answers</div>"},
+    )
+    resource["questionnaire"] += "|1.0.0"
+    resource["item"][0]["text"] = "How long have you been trying to get pregnant?"
+    resource["item"][0]["answer"][0]["valueCoding"]["display"] = "12 months or more"
+    resource["item"][0]["item"] = [{"linkId": help_link_id("months_trying"), "text": "help"}]
+    response = client.post(ASSESS, data=json.dumps(resource), content_type="application/fhir+json; fhirVersion=4.0")
+    assert response.status_code == 200
+    assert response.get_json()["outcome"] == "commonly_recommended"
+
+
+def outcome(response, status):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == FHIR_JSON
+    body = response.get_json(force=True)
+    validate_fhir(body)
+    assert body["resourceType"] == "OperationOutcome" and body["issue"]
+    for issue in body["issue"]:
+        assert issue["severity"] == "error" and issue["code"] in ISSUE_TYPES and issue["diagnostics"]
+    return body["issue"]
+
+
+def _without(field):
+    resource = questionnaire_response(VALID)
+    resource["item"] = [item for item in resource["item"] if item["linkId"] != field]
+    return resource
+
+
+def _answer(field, answer):
+    resource = questionnaire_response(VALID)
+    next(item for item in resource["item"] if item["linkId"] == field)["answer"] = answer
+    return resource
+
+
+def _coding(field, **coding):
+    return _answer(field, [{"valueCoding": {"system": code_system(field), "code": VALID[field], **coding}}])
+
+
+@pytest.mark.parametrize(
+    ("resource", "link_id", "code"),
+    [
+        (_without("age_bracket"), "age_bracket", "required"),
+        (_answer("pelvic_pain", []), "pelvic_pain", "required"),
+        (_answer("pelvic_pain", None), "pelvic_pain", "required"),
+        (_answer("pelvic_pain", [{"valueString": "yes"}]), "pelvic_pain", "value"),
+        (_answer("pelvic_pain", [{"valueBoolean": True}]), "pelvic_pain", "value"),
+        (_answer("pelvic_pain", ["yes"]), "pelvic_pain", "value"),
+        (_answer("pelvic_pain", [{"valueCoding": {"system": code_system("pelvic_pain"), "code": "yes"}},
+                                 {"valueCoding": {"system": code_system("pelvic_pain"), "code": "no"}}]), "pelvic_pain", "value"),
+        (_coding("pelvic_pain", code="YES"), "pelvic_pain", "code-invalid"),
+        (_coding("pelvic_pain", code="12_or_more"), "pelvic_pain", "code-invalid"),
+        (_coding("pelvic_pain", code=None), "pelvic_pain", "code-invalid"),
+        (_coding("pelvic_pain", system=code_system("pelvic_surgery")), "pelvic_pain", "code-invalid"),
+        (_coding("pelvic_pain", system=None), "pelvic_pain", "code-invalid"),
+    ],
+)
+def test_a_bad_item_is_named_by_its_link_id(client, resource, link_id, code):
+    issues = outcome(client.post(ASSESS, json=resource), 422)
+    assert [issue["code"] for issue in issues] == [code]
+    assert f"linkId='{link_id}'" in issues[0]["expression"][0]
+    assert link_id in issues[0]["diagnostics"]
+
+
+def test_unknown_duplicate_and_missing_items_are_all_reported(client):
+    resource = _without("age_bracket")
+    resource["item"].append({"linkId": "favourite_colour", "answer": [{"valueString": "blue"}]})
+    resource["item"].append(resource["item"][0])
+    issues = outcome(client.post(ASSESS, json=resource), 422)
+    by_code = {}
+    for issue in issues:
+        by_code.setdefault(issue["code"], []).append(issue)
+    assert "favourite_colour" in by_code["structure"][0]["diagnostics"]
+    assert "more than once" in by_code["structure"][1]["diagnostics"]
+    assert "linkId='months_trying'" in by_code["structure"][1]["expression"][0]
+    assert by_code["required"][0]["expression"] == ["QuestionnaireResponse.item.where(linkId='age_bracket')"]
+
+
+def test_nested_answers_are_refused(client):
+    resource = questionnaire_response(VALID)
+    resource["item"][2]["item"] = [{"linkId": "something", "answer": [{"valueString": "x"}]}]
+    resource["item"][3]["answer"][0]["item"] = [{"linkId": "x"}]
+    issues = outcome(client.post(ASSESS, json=resource), 422)
+    assert [i["expression"][0] for i in issues] == [
+        "QuestionnaireResponse.item.where(linkId='pregnancy_losses').item",
+        "QuestionnaireResponse.item.where(linkId='pelvic_infection').answer[0].item",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expression"),
+    [
+        ({"questionnaire": "http://example.org/Questionnaire/phq-9"}, "QuestionnaireResponse.questionnaire"),
+        ({"questionnaire": None}, "QuestionnaireResponse.questionnaire"),
+        ({"questionnaire": "Questionnaire/hsg-indications"}, "QuestionnaireResponse.questionnaire"),
+        ({"status": "entered-in-error"}, "QuestionnaireResponse.status"),
+        ({"status": None}, "QuestionnaireResponse.status"),
+        ({"status": "final"}, "QuestionnaireResponse.status"),
+    ],
+)
+def test_wrong_questionnaire_or_status(client, change, expression):
+    resource = {**questionnaire_response(VALID), **change}
+    resource = {k: v for k, v in resource.items() if v is not None}
+    issues = outcome(client.post(ASSESS, json=resource), 422)
+    assert [issue["expression"] for issue in issues] == [[expression]]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[], "QuestionnaireResponse", 3, None, {}, {"resourceType": "Patient", "id": "1"}, {"item": []}],
+)
+def test_not_a_questionnaire_response(client, body):
+    outcome(client.post(ASSESS, data=json.dumps(body), content_type=FHIR_JSON), 400)
+
+
+def test_items_that_are_not_a_list_or_not_objects(client):
+    issues = outcome(client.post(ASSESS, json={**questionnaire_response(VALID), "item": {"linkId": "x"}}), 422)
+    assert issues[0]["expression"] == ["QuestionnaireResponse.item"]
+    issues = outcome(client.post(ASSESS, json={**questionnaire_response(VALID), "item": ["months_trying", {"linkId": 3}]}), 422)
+    assert [i["expression"][0] for i in issues[:2]] == ["QuestionnaireResponse.item[0]", "QuestionnaireResponse.item[1]"]
+    assert len(issues) == 2 + len(FIELDS)
+
+
+@pytest.mark.parametrize("raw", [b"{", b"\xff\xfe{}", b"", b"[" * 20_000 + b"]" * 20_000, b"<QuestionnaireResponse/>"])
+def test_malformed_json_is_400(client, raw):
+    outcome(client.post(ASSESS, data=raw, content_type=FHIR_JSON), 400)
+
+
+@pytest.mark.parametrize("content_type", ["application/fhir+xml", "text/plain", "application/x-www-form-urlencoded", ""])
+def test_not_json_is_415(client, content_type):
+    outcome(client.post(ASSESS, data=json.dumps(questionnaire_response(VALID)), content_type=content_type), 415)
+
+
+def test_size_limit(client):
+    padded = questionnaire_response(VALID, text={"status": "generated", "div": "<div>" + "x" * 20_000 + "</div>"})
+    assert client.post(ASSESS, json=padded).status_code == 200, "a 20 KiB response is accepted here"
+    padded["text"]["div"] = "<div>" + "x" * 70_000 + "</div>"
+    assert outcome(client.post(ASSESS, json=padded), 413)[0]["code"] == "too-long"
+    # The rest of the app keeps its small limit.
+    assert client.post("/api/v1/assessments", json={**VALID, "padding": "x" * 20_000}).status_code == 413
+
+
+def test_bad_audience(client):
+    outcome(client.post(f"{ASSESS}?audience=doctor", json=questionnaire_response(VALID)), 400)
+
+
+def test_elsewhere_under_fhir_is_an_operation_outcome(client):
+    assert outcome(client.get("/fhir/Questionnaire/phq-9"), 404)[0]["code"] == "not-found"
+    assert outcome(client.get("/fhir/metadata"), 404)
+    response = client.get(ASSESS)
+    outcome(response, 405)
+    assert response.headers["Allow"] == "POST, OPTIONS"
+    assert outcome(client.delete(QUESTIONNAIRE), 405)
+
+
+def test_cross_origin_and_security_headers(client):
+    response = client.get(QUESTIONNAIRE, headers={"Origin": "https://forms.example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    preflight = client.options(ASSESS, headers={"Origin": "https://forms.example.org",
+                                                "Access-Control-Request-Method": "POST",
+                                                "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS"
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]

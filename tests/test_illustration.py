@@ -1,0 +1,47 @@
+"""The drawing of where the dye goes: our own static file, accessible, small,
+self-contained, and shown to patients with the result."""
+
+import re
+import xml.etree.ElementTree as ET
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+
+SVG = Path(__file__).resolve().parent.parent / "static" / "hsg-diagram.svg"
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def test_the_drawing_names_and_describes_itself():
+    root = ET.parse(SVG).getroot()
+    assert root.get("role") == "img"
+    title, desc = root.find("svg:title", NS), root.find("svg:desc", NS)
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    for words in ("womb", "cervix", "tubes", "ovaries", "open", "spills out", "blocked", "stops"):
+        assert words in desc.text
+    labels = {" ".join(t.text.split()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Womb (uterus)", "Cervix", "Fallopian tube", "Ovary", "Open tube:", "dye spills out",
+            "Blocked tube:", "dye stops"} <= labels
+
+
+def test_the_drawing_is_small_and_self_contained():
+    text = SVG.read_text(encoding="utf-8")
+    assert len(text.encode()) < 4_000
+    assert "<script" not in text and "href" not in text and "url(" not in text and "@import" not in text
+    assert "prefers-color-scheme:dark" in text.replace(" ", ""), "it has colours for the dark scheme"
+
+
+@pytest.mark.parametrize("outcome", EXAMPLES)
+def test_patient_results_show_the_drawing_with_a_text_alternative(client, outcome):
+    html = unescape(client.post("/result", data=EXAMPLES[outcome]).get_data(as_text=True))
+    figure = re.search(r'<figure class="diagram-figure">(.*?)</figure>', html, re.S).group(1)
+    assert re.search(r'<img class="diagram" src="/static/hsg-diagram[.\w]*\.svg" width="400" height="300" alt="[^"]{40,}">', figure)
+    assert "dye spills out" not in figure  # the caption says it in sentences, not labels
+    assert "the tube is open" in figure and "the tube is blocked" in figure
+
+
+def test_the_form_does_not_load_the_drawing(client):
+    """The form page stays under its weight budget; the drawing is for results."""
+    assert "hsg-diagram" not in client.get("/").get_data(as_text=True)

@@ -1,0 +1,148 @@
+"""Clinical context: sourced statements shown beside the rule set, never part of it.
+
+The statements live in rules/clinical-context.toml. Each names its sources;
+the loader refuses a statement without one, or one naming a source that the
+file does not define. Nothing here is read by the engine: the context can
+change what a page says around an outcome, never the outcome.
+"""
+
+import hashlib
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, ValidationError, model_validator
+
+from .answers import Audience
+from .ruleset import RuleId as Id, Text, _Strict
+
+
+class ContextError(ValueError):
+    """A governance file cannot be used; the message names the file and the problem."""
+
+
+class NamedSource(_Strict):
+    name: Text
+
+
+class Statement(_Strict):
+    text: Text
+    sources: list[Id] = Field(min_length=1)
+    #: Indication ids that make the statement relevant; empty: always relevant.
+    relevant_to: list[Id] = []
+
+    def relevant(self, matched: frozenset[str]) -> bool:
+        return not self.relevant_to or not matched.isdisjoint(self.relevant_to)
+
+
+class Topic(_Strict):
+    id: Id
+    audience: Audience
+    title: Text
+    statements: list[Statement] = Field(min_length=1)
+
+
+class ContextInfo(_Strict):
+    name: Text
+    version: Text
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A topic as a page shows it: its title and the statements with their source names."""
+
+    id: str
+    title: str
+    statements: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+class ClinicalContext(_Strict):
+    context: ContextInfo
+    sources: dict[Id, NamedSource] = Field(min_length=1)
+    topics: list[Topic] = Field(min_length=1)
+    #: sha256 of the file's bytes, set by the loader, for the review record.
+    content_hash: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ClinicalContext":
+        ids = [topic.id for topic in self.topics]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"duplicate topic id in: {', '.join(ids)}")
+        used = set()
+        for topic in self.topics:
+            for number, statement in enumerate(topic.statements, 1):
+                unknown = [s for s in statement.sources if s not in self.sources]
+                if unknown:
+                    raise ValueError(f"topic {topic.id!r}, statement {number}: unknown source {', '.join(map(repr, unknown))}")
+                used.update(statement.sources)
+        unused = sorted(set(self.sources) - used)
+        if unused:
+            raise ValueError(f"sources never cited: {', '.join(unused)}")
+        return self
+
+    @property
+    def version(self) -> str:
+        return self.context.version
+
+    def source_names(self, statement: Statement) -> tuple[str, ...]:
+        return tuple(self.sources[source].name for source in statement.sources)
+
+    def topics_for(self, audience: Audience) -> list[Shown]:
+        """Everything for one audience, as /rules shows it."""
+        return [self._shown(topic, topic.statements) for topic in self.topics if topic.audience == audience]
+
+    def for_result(self, audience: Audience, matched: Iterable[str]) -> tuple[list[Shown], list[Shown]]:
+        """(relevant, other): the statements relevant to the matched indication ids, and the rest."""
+        matched = frozenset(matched)
+        relevant, other = [], []
+        for topic in self.topics:
+            if topic.audience != audience:
+                continue
+            near = [s for s in topic.statements if s.relevant(matched)]
+            far = [s for s in topic.statements if not s.relevant(matched)]
+            if near:
+                relevant.append(self._shown(topic, near))
+            if far:
+                other.append(self._shown(topic, far))
+        return relevant, other
+
+    def _shown(self, topic: Topic, statements: list[Statement]) -> Shown:
+        return Shown(topic.id, topic.title, tuple((s.text, self.source_names(s)) for s in statements))
+
+
+def bundled_context_file() -> Path:
+    from .resources import resource_dir
+
+    return resource_dir("rules") / "clinical-context.toml"
+
+
+def read_toml(path: Path, what: str) -> tuple[bytes, dict]:
+    """The file's bytes (for its hash) and its TOML; a problem raises ContextError naming the file."""
+    try:
+        raw = path.read_bytes()
+        return raw, tomllib.loads(raw.decode("utf-8"))
+    except OSError as error:
+        raise ContextError(f"{path}: cannot read the {what} ({error.strerror or error})") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ContextError(f"{path}: the {what} is not valid UTF-8 TOML: {error}") from None
+
+
+def describe(path: Path, error: ValidationError) -> str:
+    problems = []
+    for detail in error.errors():
+        where = ".".join(str(part) for part in detail["loc"])
+        message = {"missing": "missing (required)", "extra_forbidden": "unknown key"}.get(
+            detail["type"], detail["msg"].removeprefix("Value error, ")
+        )
+        problems.append(f"{where + ': ' if where else ''}{message}")
+    return f"{path}: " + "; ".join(problems)
+
+
+def load_clinical_context(path: Path | str | None = None) -> ClinicalContext:
+    path = Path(path) if path is not None else bundled_context_file()
+    raw, data = read_toml(path, "clinical context file")
+    try:
+        return ClinicalContext.model_validate({**data, "content_hash": hashlib.sha256(raw).hexdigest()})
+    except ValidationError as error:
+        raise ContextError(describe(path, error)) from None

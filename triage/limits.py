@@ -1,0 +1,33 @@
+"""The request-size limit, for streamed (chunked) bodies too.
+
+Flask refuses a body whose Content-Length is over the limit. A chunked body
+has no Content-Length: gunicorn marks such streams as terminated, and Werkzeug
+then reads up to the limit and silently stops, so an oversized form would be
+cut short and answered as if it were complete. Reading it here first turns
+that into the same 413 as a declared length.
+"""
+
+from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+
+def _refuse_oversized_streams() -> None:
+    limit = request.max_content_length  # the app's, or a blueprint's own (see integration_http.limit_body)
+    if limit is None or request.content_length is not None:
+        return
+    if "wsgi.input_terminated" not in request.environ:
+        return  # Werkzeug gives an unterminated stream of unknown length no body at all
+    # Cached, so the form parser and the views read the same bytes again.
+    if len(request.get_data(cache=True)) >= limit:
+        raise RequestEntityTooLarge()
+
+
+def register(app: Flask) -> None:
+    """Call after every blueprint is registered.
+
+    The check runs last among each blueprint's before-request functions, so
+    that a blueprint that sets its own limit has done so; an app-wide
+    before-request function would run before them.
+    """
+    for name in app.blueprints:
+        app.before_request_funcs.setdefault(name, []).append(_refuse_oversized_streams)
