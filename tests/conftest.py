@@ -42,6 +42,14 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def edited_copy(directory: Path, name: str, text: str, old: str, new: str) -> Path:
+    """A copy of a data file with one edit, for tests of what loading refuses."""
+    assert old in text, old
+    path = directory / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
 def all_answer_combinations():
     """Every possible set of six answers: 5 × 4 × 5 × 3 × 3 × 3 = 2,700."""
     for values in itertools.product(*(ALLOWED[field] for field in FIELDS)):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import textstat
 
-from conftest import EXAMPLES, all_answer_combinations
+from conftest import EXAMPLES, all_answer_combinations, edited_copy
 from triage.answers import Answers
 from triage.clinical_context import ContextError, bundled_context_file, load_clinical_context
 from triage.ruleset import bundled_rules_file, load_rule_set
@@ -95,9 +95,7 @@ CONTEXT_MISTAKES = {
 @pytest.mark.parametrize("mistake", CONTEXT_MISTAKES)
 def test_a_context_mistake_stops_loading_naming_the_file(tmp_path, mistake):
     old, new, named = CONTEXT_MISTAKES[mistake]
-    assert old in BUNDLED, old
-    path = tmp_path / "context.toml"
-    path.write_text(BUNDLED.replace(old, new, 1), encoding="utf-8")
+    path = edited_copy(tmp_path, "context.toml", BUNDLED, old, new)
     with pytest.raises(ContextError) as raised:
         load_clinical_context(path)
     assert str(raised.value).startswith(str(path)) and named in str(raised.value), str(raised.value)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import edited_copy
 from triage.ruleset import MAX_QUOTE_WORDS, RuleSetError, bundled_rules_file, load_rule_set
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,13 +54,6 @@ def test_the_hash_changes_with_the_content(tmp_path):
     assert load_rule_set(edited).version == f"{version}-edited"
 
 
-def write_variant(tmp_path, old: str, new: str, count: int = 1) -> Path:
-    assert old in BUNDLED, old
-    path = tmp_path / "local-rules.toml"
-    path.write_text(BUNDLED.replace(old, new, count), encoding="utf-8")
-    return path
-
-
 MISTAKES = {
     "unknown field": (
         'pelvic_pain = ["yes"]\n\n[indications.source]',
@@ -97,7 +91,7 @@ MISTAKES = {
 @pytest.mark.parametrize("mistake", MISTAKES)
 def test_a_mistake_stops_loading_with_a_message_naming_file_rule_and_problem(tmp_path, mistake):
     old, new, named = MISTAKES[mistake]
-    path = write_variant(tmp_path, old, new)
+    path = edited_copy(tmp_path, "local-rules.toml", BUNDLED, old, new)
     with pytest.raises(RuleSetError) as raised:
         load_rule_set(path)
     message = str(raised.value)

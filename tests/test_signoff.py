@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import edited_copy
 from triage.clinical_context import ContextError, load_clinical_context
 from triage.ruleset import bundled_rules_file, load_rule_set
 from triage.signoff import Review, bundled_signoff_file, load_signoff
@@ -85,9 +86,7 @@ RECORD_MISTAKES = {
 @pytest.mark.parametrize("mistake", RECORD_MISTAKES)
 def test_a_record_mistake_stops_loading_naming_the_file_and_entry(tmp_path, mistake):
     old, new, named = RECORD_MISTAKES[mistake]
-    assert old in RECORD, old
-    path = tmp_path / "signoff.toml"
-    path.write_text(RECORD.replace(old, new, 1), encoding="utf-8")
+    path = edited_copy(tmp_path, "signoff.toml", RECORD, old, new)
     with pytest.raises(ContextError) as raised:
         load_signoff(path)
     assert str(raised.value).startswith(str(path)) and named in str(raised.value), str(raised.value)
