@@ -81,8 +81,9 @@ def create_assessment():
         return problem_body_response(
             invalid_answers([FieldProblem(field=field, problem="is given more than once") for field in repeated])
         )
-    answers = Answers(**payload.model_dump(exclude={"audience"}))
-    assessment = current_app.extensions["hsg_engine"].assess(answers, payload.audience)
+    # An AssessmentRequest is Answers plus the audience: already validated, so
+    # the engine takes it as it is rather than validating a copy again.
+    assessment = current_app.extensions["hsg_engine"].assess(payload, payload.audience)
     return current_app.response_class(assessment.model_dump_json(), mimetype="application/json")
 
 
