@@ -62,6 +62,8 @@ EXAMPLES = {
                                  pelvic_infection="yes", pelvic_surgery="no", pelvic_pain="unsure"),
     "may_be_considered": dict(months_trying="under_6", age_bracket="35_to_39", pregnancy_losses="one",
                               pelvic_infection="no", pelvic_surgery="yes", pelvic_pain="no"),
+    "see_clinician_sooner": dict(months_trying="under_6", age_bracket="40_or_over", pregnancy_losses="one",
+                                 pelvic_infection="no", pelvic_surgery="unsure", pelvic_pain="no"),
     "not_yet": dict(months_trying="6_to_11", age_bracket="under_35", pregnancy_losses="prefer_not_to_say",
                     pelvic_infection="no", pelvic_surgery="no", pelvic_pain="no"),
     "no_indication": dict(months_trying="not_trying", age_bracket="prefer_not_to_say", pregnancy_losses="none",

@@ -119,7 +119,11 @@ def test_every_combination_gives_its_outcome_in_a_card(client):
         assert card["summary"] == summaries[api["outcome"]], answers
         for indication in api["indications"]:
             assert f"**{indication['title']}**" in card["detail"], answers
-        assert card["detail"].count("- **") == len(api["indications"]), answers
+        for escalation in api["escalations"]:
+            assert f"**{escalation['title']}.**" in card["detail"], answers
+        assert card["detail"].count("- **") == len(api["indications"]) + len(api["escalations"]), answers
+        # An escalation asks for evaluation now: the card says so with its indicator.
+        assert card["indicator"] == ("warning" if api["escalations"] else "info"), answers
         checked += 1
     assert checked == 2700
 

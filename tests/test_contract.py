@@ -28,24 +28,33 @@ def expected(a: dict) -> dict:
     if a["pelvic_surgery"] == "yes":
         indications["prior_pelvic_surgery"] = ("in_some_cases", {"pelvic_surgery": "yes"})
 
-    strengths = {strength for strength, _ in indications.values()}
     within_usual_time = a["months_trying"] in {"under_6", "6_to_11"}
+    escalations = []
+    if a["age_bracket"] == "40_or_over" and a["months_trying"] == "under_6":
+        escalations.append("age_40_or_over")
+    if within_usual_time and "infertility" not in indications and "yes" in (a["pelvic_infection"], a["pelvic_surgery"]):
+        escalations.append("tubal_risk_factor")
+
+    strengths = {strength for strength, _ in indications.values()}
     if "typical" in strengths:
         outcome = "commonly_recommended"
     elif strengths:
         outcome = "may_be_considered"
+    elif escalations:
+        outcome = "see_clinician_sooner"
     elif within_usual_time:
         outcome = "not_yet"
     else:
         outcome = "no_indication"
 
     revisit = None
-    if within_usual_time and "infertility" not in indications:
+    if within_usual_time and "infertility" not in indications and not escalations:
         revisit = 6 if a["age_bracket"] in OLDER else 12
 
     return {
         "outcome": outcome,
         "indications": indications,
+        "escalations": escalations,
         "revisit_after_months": revisit,
         "open_fields": [field for field in QUESTION_ORDER if a[field] in UNANSWERED],
     }
@@ -57,7 +66,7 @@ def test_there_are_2700_combinations():
 
 @pytest.mark.parametrize("audience", ["patient", "clinician"])
 def test_every_combination_through_the_api(client, audience):
-    outcomes_seen = set()
+    outcomes_seen, escalations_seen = set(), set()
     for answers in all_answer_combinations():
         response = client.post("/api/v1/assessments", json={**answers, "audience": audience})
         assert response.status_code == 200, answers
@@ -65,7 +74,7 @@ def test_every_combination_through_the_api(client, audience):
         want = expected(answers)
         context = (answers, body)
 
-        assert set(body) >= {"outcome", "indications", "open_questions", "revisit_after_months",
+        assert set(body) >= {"outcome", "indications", "escalations", "open_questions", "revisit_after_months",
                              "rules_version", "disclaimer"}, context
         assert body["outcome"] == want["outcome"], context
         outcomes_seen.add(body["outcome"])
@@ -84,7 +93,15 @@ def test_every_combination_through_the_api(client, audience):
             assert {b["field"]: b["value"] for b in item["because"]} == because, context
             assert item["source"]["section"] == "When is an HSG Recommended?", context
             assert item["source"]["quote"].strip(), context
+
+        assert [e["id"] for e in body["escalations"]] == want["escalations"], context
+        for escalation in body["escalations"]:
+            assert set(escalation) == {"id", "title", "explanation", "source"}, context
+            assert escalation["title"].strip() and escalation["explanation"].strip(), context
+            assert set(escalation["source"]) == {"name"} and escalation["source"]["name"].strip(), context
+        escalations_seen.update(want["escalations"])
     assert outcomes_seen == set(EXAMPLES)
+    assert escalations_seen == {"age_40_or_over", "tubal_risk_factor"}
 
 
 def test_examples_give_the_outcome_they_are_named_after(client):

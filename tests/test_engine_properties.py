@@ -7,7 +7,10 @@ from triage.answers import ALLOWED, FIELDS, UNANSWERED, Answers
 from triage.engine import Engine
 from triage.ruleset import OUTCOMES, load_rule_set
 
-ENGINE = Engine(load_rule_set())
+RULES = load_rule_set()
+ENGINE = Engine(RULES)
+#: The same rule set with its guideline escalations taken out: what the source alone says.
+WITHOUT_ESCALATIONS = Engine(RULES.model_copy(update={"escalations": []}))
 
 #: Answers that say "more" in the order that matters; prefer-not and unsure sit outside the order.
 ORDERED = {
@@ -38,12 +41,37 @@ def test_saying_more_never_removes_an_indication(answers, field, data):
 
 @given(answer_sets, audiences)
 @settings(max_examples=500)
-def test_the_outcome_is_one_of_four_and_fits_the_indications(answers, audience):
+def test_the_outcome_is_one_of_five_and_fits_the_indications_and_escalations(answers, audience):
     assessment = ENGINE.assess(Answers(**answers), audience)
-    assert assessment.outcome in OUTCOMES and len(OUTCOMES) == 4
+    assert assessment.outcome in OUTCOMES and len(OUTCOMES) == 5
     strengths = {item.strength for item in assessment.indications}
     assert (assessment.outcome == "commonly_recommended") == ("typical" in strengths)
-    assert (assessment.outcome in {"not_yet", "no_indication"}) == (not strengths)
+    assert (assessment.outcome in {"see_clinician_sooner", "not_yet", "no_indication"}) == (not strengths)
+    assert (assessment.outcome == "see_clinician_sooner") == (not strengths and bool(assessment.escalations))
+    if assessment.escalations:
+        assert assessment.revisit_after_months is None
+
+
+#: From least to most cautious: what a result asks of the person.
+CAUTION = ["no_indication", "not_yet", "may_be_considered", "see_clinician_sooner", "commonly_recommended"]
+
+
+@given(answer_sets, audiences)
+@settings(max_examples=500)
+def test_an_escalation_only_ever_makes_the_advice_more_cautious(answers, audience):
+    """Guidelines may bring a clinician forward; they never touch an indication or lengthen a wait."""
+    with_escalations = ENGINE.assess(Answers(**answers), audience)
+    source_alone = WITHOUT_ESCALATIONS.assess(Answers(**answers), audience)
+    assert with_escalations.indications == source_alone.indications
+    assert source_alone.escalations == []
+    if with_escalations.outcome != source_alone.outcome:
+        assert with_escalations.escalations
+        assert source_alone.outcome in {"not_yet", "no_indication"}
+        assert with_escalations.outcome == "see_clinician_sooner"
+    assert CAUTION.index(with_escalations.outcome) >= CAUTION.index(source_alone.outcome)
+    wait, unescalated_wait = with_escalations.revisit_after_months, source_alone.revisit_after_months
+    assert wait is None or (unescalated_wait is not None and wait <= unescalated_wait), "never a longer wait"
+    assert (wait is None) or not with_escalations.escalations
 
 
 @given(answer_sets, audiences)
@@ -61,6 +89,7 @@ def test_the_register_changes_the_words_not_the_result(answers):
     clinician = ENGINE.assess(Answers(**answers), "clinician")
     assert patient.outcome == clinician.outcome
     assert [i.id for i in patient.indications] == [i.id for i in clinician.indications]
+    assert [e.id for e in patient.escalations] == [e.id for e in clinician.escalations]
     assert patient.revisit_after_months == clinician.revisit_after_months
 
 

@@ -54,7 +54,7 @@ def test_every_page_is_valid_html(make_app, tmp_path):
             files[str(file)] = label + name
     static = ROOT / "static"
     checked = [*files, str(static / "site.css"), *map(str, sorted(static.glob("*.svg")))]
-    assert len(files) == 2 * 36  # 2 flows × 2 registers × (3 pages + error state + 4 outcomes) + 4 error pages
+    assert len(files) == 2 * 40  # 2 flows × 2 registers × (3 pages + error state + 5 outcomes) + 4 error pages
 
     run = subprocess.run(
         [java, "-jar", str(VNU), "--Werror", "--format", "json", "--also-check-css", "--also-check-svg", *checked],

@@ -137,7 +137,9 @@ def _card(assessment) -> dict:
     return {
         "uuid": str(uuid4()),
         "summary": text["summaries"][assessment.outcome],
-        "indicator": "info",
+        # An escalation (rule set 1.1) asks for evaluation now rather than
+        # waiting: that is worth more than an info card's quiet grey.
+        "indicator": "warning" if assessment.escalations else "info",
         "detail": render_template(
             "cds_card.md",
             assessment=assessment,

@@ -8,14 +8,14 @@ change what a page says around an outcome, never the outcome.
 
 import hashlib
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .answers import Audience
-from .ruleset import RuleId as Id, Text, _Strict
+from .ruleset import Condition, Outcome, RuleId as Id, Text, _check_condition, _Strict
 
 
 class ContextError(ValueError):
@@ -29,18 +29,34 @@ class NamedSource(_Strict):
 class Statement(_Strict):
     text: Text
     sources: list[Id] = Field(min_length=1)
-    #: Indication ids that make the statement relevant; empty: always relevant.
+    #: Indication ids that make the statement relevant; empty: any.
     relevant_to: list[Id] = []
+    #: Answer blocks (the rule set's clause syntax) that make it relevant; empty: any.
+    when: list[Condition] = []
 
-    def relevant(self, matched: frozenset[str]) -> bool:
-        return not self.relevant_to or not matched.isdisjoint(self.relevant_to)
+    @field_validator("when")
+    @classmethod
+    def _known_fields_and_values(cls, when: list[dict[str, list[str]]]) -> list[dict[str, list[str]]]:
+        for condition in when:
+            _check_condition(condition)
+        return when
+
+    def relevant(self, matched: frozenset[str], answers: Mapping[str, str]) -> bool:
+        return (not self.relevant_to or not matched.isdisjoint(self.relevant_to)) and (
+            not self.when or any(all(answers[f] in allowed for f, allowed in clause.items()) for clause in self.when)
+        )
 
 
 class Topic(_Strict):
     id: Id
     audience: Audience
     title: Text
+    #: The outcomes the topic is for (for example only where an HSG is in play); empty: all.
+    outcomes: list[Outcome] = []
     statements: list[Statement] = Field(min_length=1)
+
+    def for_outcome(self, outcome: str) -> bool:
+        return not self.outcomes or outcome in self.outcomes
 
 
 class ContextInfo(_Strict):
@@ -92,15 +108,18 @@ class ClinicalContext(_Strict):
         """Everything for one audience, as /rules shows it."""
         return [self._shown(topic, topic.statements) for topic in self.topics if topic.audience == audience]
 
-    def for_result(self, audience: Audience, matched: Iterable[str]) -> tuple[list[Shown], list[Shown]]:
-        """(relevant, other): the statements relevant to the matched indication ids, and the rest."""
+    def for_result(self, audience: Audience, outcome: str, matched: Iterable[str],
+                   answers: Mapping[str, str]) -> tuple[list[Shown], list[Shown]]:
+        """(relevant, other): the statements for this result (its outcome, the matched
+        indication ids and the answers), and the rest. Patients are shown only the first."""
         matched = frozenset(matched)
         relevant, other = [], []
         for topic in self.topics:
             if topic.audience != audience:
                 continue
-            near = [s for s in topic.statements if s.relevant(matched)]
-            far = [s for s in topic.statements if not s.relevant(matched)]
+            fits = topic.for_outcome(outcome)
+            near = [s for s in topic.statements if fits and s.relevant(matched, answers)]
+            far = [s for s in topic.statements if s not in near]
             if near:
                 relevant.append(self._shown(topic, near))
             if far:

@@ -12,7 +12,7 @@ from typing import get_args
 from pydantic import BaseModel, ConfigDict
 
 from .answers import ALLOWED, FIELDS, UNANSWERED, Answers, Audience
-from .ruleset import Indication, Outcome, RuleSet, Source, Strength
+from .ruleset import Escalation, Indication, Outcome, RuleSet, Source, Strength
 
 AUDIENCES: tuple[str, ...] = get_args(Audience)
 
@@ -35,6 +35,17 @@ class MatchedIndication(_Out):
     source: Source
 
 
+class GuidelineName(_Out):
+    name: str
+
+
+class MatchedEscalation(_Out):
+    id: str
+    title: str
+    explanation: str
+    source: GuidelineName
+
+
 class OpenQuestion(_Out):
     field: str
     note: str
@@ -43,6 +54,8 @@ class OpenQuestion(_Out):
 class Assessment(_Out):
     outcome: Outcome
     indications: list[MatchedIndication]
+    #: Guideline escalations that apply (rule set 1.1), in the rule file's order; may be empty.
+    escalations: list[MatchedEscalation]
     open_questions: list[OpenQuestion]
     revisit_after_months: int | None
     #: Which rule set gave this result, exactly: clinics may run their own (HSG_RULES_FILE).
@@ -62,7 +75,7 @@ class _CompiledIndication:
     table: dict[str, dict[tuple[str, ...], "MatchedIndication | None"]]
 
 
-def _first_matching_clause(rule: Indication, values: dict[str, str]) -> dict[str, list[str]] | None:
+def _first_matching_clause(rule: Indication | Escalation, values: dict[str, str]) -> dict[str, list[str]] | None:
     # The matching semantics, in one place: a rule matches if ANY clause does,
     # a clause if EVERY field it names has one of its values; the first wins.
     for clause in rule.when:
@@ -105,12 +118,42 @@ def _compile(rule: Indication) -> _CompiledIndication:
     return _CompiledIndication(fields=fields, typical=rule.strength == "typical", table=table)
 
 
+@dataclass(frozen=True)
+class _CompiledEscalation:
+    fields: tuple[str, ...]
+    #: Indication ids whose match makes the escalation moot.
+    unless_matched: frozenset[str]
+    #: Per audience: the answers to `fields` -> the finished MatchedEscalation, or None.
+    table: dict[str, dict[tuple[str, ...], "MatchedEscalation | None"]]
+
+
+def _compile_escalation(escalation: Escalation) -> _CompiledEscalation:
+    """The same look-up-table compilation as `_compile`, for an escalation."""
+    fields = tuple(dict.fromkeys(field for clause in escalation.when for field in clause))
+    finished = {
+        audience: MatchedEscalation.model_construct(
+            id=escalation.id,
+            title=escalation.wording(audience).title,
+            explanation=escalation.wording(audience).explanation,
+            source=GuidelineName.model_construct(name=escalation.source.name),
+        )
+        for audience in AUDIENCES
+    }
+    table: dict[str, dict] = {audience: {} for audience in AUDIENCES}
+    for key in itertools.product(*(ALLOWED[field] for field in fields)):
+        applies = _first_matching_clause(escalation, dict(zip(fields, key))) is not None
+        for audience in AUDIENCES:
+            table[audience][key] = finished[audience] if applies else None
+    return _CompiledEscalation(fields=fields, unless_matched=frozenset(escalation.unless_matched), table=table)
+
+
 class Engine:
     """A rule set compiled for evaluation. Build once, call `assess` many times."""
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
         self._indications = tuple(_compile(rule) for rule in rules.indications)
+        self._escalations = tuple(_compile_escalation(escalation) for escalation in rules.escalations)
         self._waiting_months = frozenset(rules.waiting.months_trying)
         self._waiting_indication = rules.waiting.indication
         self._revisit = dict(rules.waiting.revisit_after_months)
@@ -126,22 +169,40 @@ class Engine:
             if hit is not None:
                 matched.append(hit)
                 typical = typical or compiled.typical
+        # Escalations are decided after, and from, the indications: they read
+        # which matched but can never change that list.
+        escalations = self._escalations_for(matched, values, audience)
         return Assessment.model_construct(
-            outcome=self._outcome(matched, typical, values),
+            outcome=self._outcome(matched, typical, escalations, values),
             indications=matched,
+            escalations=escalations,
             open_questions=[self._open_notes[f] for f in FIELDS if values[f] in UNANSWERED],
-            revisit_after_months=self._revisit_after(matched, values),
+            revisit_after_months=None if escalations else self._revisit_after(matched, values),
             rules_name=self.rules.rule_set.name,
             rules_version=self.rules.version,
             rules_hash=self.rules.content_hash,
             disclaimer=self.rules.disclaimer[audience],
         )
 
-    def _outcome(self, matched: list[MatchedIndication], typical: bool, values: dict) -> Outcome:
+    def _escalations_for(self, matched: list[MatchedIndication], values: dict, audience: Audience) -> list[MatchedEscalation]:
+        if not self._escalations:
+            return []
+        matched_ids = {m.id for m in matched}
+        applying = []
+        for compiled in self._escalations:
+            hit = compiled.table[audience][tuple([values[field] for field in compiled.fields])]
+            if hit is not None and compiled.unless_matched.isdisjoint(matched_ids):
+                applying.append(hit)
+        return applying
+
+    def _outcome(self, matched: list[MatchedIndication], typical: bool,
+                 escalations: list[MatchedEscalation], values: dict) -> Outcome:
         if typical:
             return "commonly_recommended"
         if matched:
             return "may_be_considered"
+        if escalations:
+            return "see_clinician_sooner"
         if values["months_trying"] in self._waiting_months:
             return "not_yet"
         return "no_indication"

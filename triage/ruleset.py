@@ -24,7 +24,9 @@ from pydantic import (
 from .answers import ALLOWED, FIELDS, Audience
 
 Strength = Literal["typical", "in_some_cases"]
-Outcome = Literal["commonly_recommended", "may_be_considered", "not_yet", "no_indication"]
+#: In the contract's order. `see_clinician_sooner`: no indication matched, but
+#: an escalation applies (rule set 1.1).
+Outcome = Literal["commonly_recommended", "may_be_considered", "see_clinician_sooner", "not_yet", "no_indication"]
 OUTCOMES: tuple[str, ...] = Outcome.__args__
 
 MAX_QUOTE_WORDS = 40
@@ -106,6 +108,43 @@ class Indication(_Strict):
         return getattr(self, audience)
 
 
+class GuidelineSource(_Strict):
+    """The named guidelines an escalation rests on (at least one)."""
+
+    names: list[Text] = Field(min_length=1)
+
+    @property
+    def name(self) -> str:
+        return "; ".join(self.names)
+
+
+class Escalation(_Strict):
+    """A named guideline making the advice more cautious: it can only bring a clinician forward.
+
+    It never touches the indications (the engine matches those first and
+    without it); it can turn a wait into "see a clinician sooner" and remove
+    `revisit_after_months`. `unless_matched`: indications whose match makes
+    the escalation moot, because the person is already past the usual wait.
+    """
+
+    id: RuleId
+    when: list[Condition] = Field(min_length=1)
+    unless_matched: list[RuleId] = []
+    source: GuidelineSource
+    patient: Wording
+    clinician: Wording
+
+    @field_validator("when")
+    @classmethod
+    def _known_fields_and_values(cls, when: list[dict[str, list[str]]]) -> list[dict[str, list[str]]]:
+        for condition in when:
+            _check_condition(condition)
+        return when
+
+    def wording(self, audience: Audience) -> Wording:
+        return getattr(self, audience)
+
+
 class Waiting(_Strict):
     indication: RuleId
     months_trying: list[str] = Field(min_length=1)
@@ -138,8 +177,11 @@ class RuleSet(_Strict):
     rule_set: RuleSetInfo
     disclaimer: Registers
     indications: list[Indication] = Field(min_length=1)
+    #: Required, so that dropping them is a visible, deliberate `escalations = []`.
+    escalations: list[Escalation]
     waiting: Waiting
     outcomes: dict[Outcome, Registers]
+    next_steps: dict[Outcome, Registers]
     open_questions: dict[str, Text]
     #: sha256 of the file's bytes, set by the loader: names exactly what was applied.
     content_hash: str = ""
@@ -152,13 +194,23 @@ class RuleSet(_Strict):
             raise ValueError(f"duplicate indication id {', '.join(map(repr, duplicates))}")
         if self.waiting.indication not in ids:
             raise ValueError(f"waiting.indication {self.waiting.indication!r} is not an indication id")
+        escalation_ids = [escalation.id for escalation in self.escalations]
+        if clashes := sorted({i for i in escalation_ids if escalation_ids.count(i) > 1 or i in ids}):
+            raise ValueError(f"escalation id {', '.join(map(repr, clashes))} is used twice (ids are unique across indications and escalations)")
+        for escalation in self.escalations:
+            if unknown := [i for i in escalation.unless_matched if i not in ids]:
+                raise ValueError(f"escalation {escalation.id!r}: unless_matched names {', '.join(map(repr, unknown))}, which is not an indication id")
         _require_keys("outcomes", self.outcomes, OUTCOMES)
+        _require_keys("next_steps", self.next_steps, OUTCOMES)
         _require_keys("open_questions", self.open_questions, FIELDS)
         return self
 
     @property
     def version(self) -> str:
         return self.rule_set.version
+
+    def indication(self, indication_id: str) -> Indication:
+        return next(i for i in self.indications if i.id == indication_id)
 
     @property
     def short_hash(self) -> str:
@@ -208,11 +260,12 @@ def _describe(path: Path, data: dict, error: ValidationError) -> str:
     for detail in error.errors():
         location = list(detail["loc"])
         where = "rule set"
-        if location[:1] == ["indications"] and len(location) > 1 and isinstance(location[1], int):
+        kind = {"indications": "indication", "escalations": "escalation"}.get(location[0] if location else None)
+        if kind and len(location) > 1 and isinstance(location[1], int):
             index = location[1]
-            entries = data.get("indications") or []
+            entries = data.get(location[0]) or []
             rule_id = entries[index].get("id") if index < len(entries) and isinstance(entries[index], dict) else None
-            where = f"indication {rule_id!r}" if rule_id else f"indication #{index + 1}"
+            where = f"{kind} {rule_id!r}" if rule_id else f"{kind} #{index + 1}"
             location = location[2:]
         field = ".".join(str(part) for part in location)
         message = detail["msg"].removeprefix("Value error, ")
