@@ -90,3 +90,10 @@ def test_rules_endpoint(client, app):
     for item in body["indications"]:
         assert {"id", "strength", "title", "source"} <= set(item)
         assert set(item["source"]) == {"section", "quote"}
+    assert [e["id"] for e in body["escalations"]] == ["age_40_or_over", "tubal_risk_factor"]
+    for item in body["escalations"]:
+        assert item["when"] and item["title"] and item["source"]["names"]
+    tubal = body["escalations"][1]
+    assert tubal["unless_matched"] == ["infertility"]
+    clinician = client.get("/api/v1/rules?audience=clinician").get_json()
+    assert clinician["escalations"][0]["title"] != body["escalations"][0]["title"]

@@ -20,7 +20,7 @@ from .problems import (
     not_utf8,
     problem_body_response,
 )
-from .ruleset import Condition, Source, Strength
+from .ruleset import Condition, GuidelineSource, RuleId, Source, Strength
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -50,6 +50,16 @@ class RuleSummary(_Out):
     source: Source
 
 
+class EscalationSummary(_Out):
+    id: str
+    title: str
+    #: As for indications: any one condition; every named field in it.
+    when: list[Condition]
+    #: Indication ids whose match makes the escalation moot.
+    unless_matched: list[RuleId]
+    source: GuidelineSource
+
+
 class RuleSetResponse(_Out):
     """The rule set in use: what it is, its version and content hash, and its indications."""
 
@@ -59,6 +69,8 @@ class RuleSetResponse(_Out):
     source: str
     age_note: str
     indications: list[RuleSummary]
+    #: Named guidelines that may make the advice more cautious, never less (rule set 1.1).
+    escalations: list[EscalationSummary]
 
 
 @bp.post("/assessments")
@@ -126,6 +138,16 @@ def rule_set_response(audience: Audience) -> RuleSetResponse:
                 source=indication.source,
             )
             for indication in rules.indications
+        ],
+        escalations=[
+            EscalationSummary(
+                id=escalation.id,
+                title=escalation.wording(audience).title,
+                when=escalation.when,
+                unless_matched=escalation.unless_matched,
+                source=escalation.source,
+            )
+            for escalation in rules.escalations
         ],
     )
 
