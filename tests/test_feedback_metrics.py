@@ -90,6 +90,7 @@ def test_two_workers_feedback_counts_add_up(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as refused:
             _post(origin, "/cds-services/hsg-indications/feedback", b'{"feedback": [{"card": "x"}]}')
         assert refused.value.code == 400
+        refused.value.close()  # an HTTPError holds the response open
 
         with urllib.request.urlopen(f"{origin}/metrics", timeout=5) as response:
             assert response.status == 200 and response.headers["Content-Type"].startswith("text/plain")
