@@ -18,7 +18,8 @@ from triage.answers import ALLOWED, FIELDS
 @pytest.fixture
 def make_app(monkeypatch):
     """Build an app with HSG_* settings isolated from the caller's environment."""
-    for name in ("HSG_CLINIC_NAME", "HSG_CLINIC_CONTACT", "HSG_FRAME_ANCESTORS", "HSG_RULES_FILE", "HSG_TRUSTED_PROXIES"):
+    for name in ("HSG_CLINIC_NAME", "HSG_CLINIC_CONTACT", "HSG_FRAME_ANCESTORS", "HSG_RULES_FILE", "HSG_TRUSTED_PROXIES",
+                 "HSG_ORDER_CODES_FILE", "HSG_METRICS"):
         monkeypatch.delenv(name, raising=False)
 
     def factory(**settings):

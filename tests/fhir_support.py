@@ -1,15 +1,20 @@
 """Helpers for the integration tests: build a QuestionnaireResponse, validate FHIR.
 
 Validation uses fhir.resources' R4B models (FHIR 4.3.0). For Questionnaire,
-QuestionnaireResponse and OperationOutcome, R4B made no structural change to
-R4 (4.0.1), only value-set version bumps, so a resource that validates here
-has R4's elements, types and cardinalities. The R4-only releases of
+QuestionnaireResponse, OperationOutcome, CodeSystem, ValueSet,
+OperationDefinition and CapabilityStatement, R4B made no structural change to
+the elements used here from R4 (4.0.1), so a resource that validates here has
+R4's elements, types and cardinalities. The R4-only releases of
 fhir.resources (<7) need pydantic 1 and cannot sit beside the app.
 """
 
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.codesystem import CodeSystem
+from fhir.resources.R4B.operationdefinition import OperationDefinition
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.valueset import ValueSet
 
 from triage.fhir_questionnaire import QUESTIONNAIRE_URL, code_system
 
@@ -17,6 +22,10 @@ MODELS = {
     "Questionnaire": Questionnaire,
     "QuestionnaireResponse": QuestionnaireResponse,
     "OperationOutcome": OperationOutcome,
+    "CapabilityStatement": CapabilityStatement,
+    "OperationDefinition": OperationDefinition,
+    "CodeSystem": CodeSystem,
+    "ValueSet": ValueSet,
 }
 
 

@@ -1,5 +1,6 @@
-"""CDS Hooks 2.0: discovery and the service follow the specification; identifiers are never kept or logged."""
+"""CDS Hooks 2.0: discovery, both services and feedback follow the specification; identifiers are never kept or logged."""
 
+import copy
 import json
 import logging
 import re
@@ -10,18 +11,28 @@ import pytest
 from conftest import EXAMPLES, all_answer_combinations
 from fhir_support import questionnaire_response
 
-from triage.fhir_questionnaire import QUESTIONNAIRE_URL
+from triage.cds_feedback import OVERRIDE_REASON_SYSTEM
+from triage.fhir_questionnaire import QUESTIONNAIRE_CANONICAL, QUESTIONNAIRE_URL
 from triage.integration_text import integration_text
 from triage.ruleset import OUTCOMES
 
 SERVICE = "/cds-services/hsg-indications"
+ORDER_SIGN = "/cds-services/hsg-indications-order-sign"
+CPT = "http://www.ama-assn.org/go/cpt"
+HSG_CODING = {"system": CPT, "code": "74740", "display": "Hysterosalpingography, radiological supervision and interpretation"}
 INDICATORS = ("info", "warning", "critical")
 PATIENT_DETAILS = ("pat-7f3e91", "Practitioner/dr-4b21", "enc-55aa0c", "secret-token-9d8c", "https://ehr.example.org/fhir")
 
 
-def hook_request(prefetch=..., **context):
+def service_request(id_="hsg-1", *codings, text="Hysterosalpingogram"):
+    return {"resourceType": "ServiceRequest", "id": id_, "status": "draft", "intent": "order",
+            "subject": {"reference": "Patient/pat-7f3e91"},
+            "code": {**({"coding": list(codings)} if codings else {}), "text": text}}
+
+
+def hook_request(prefetch=..., hook="order-select", **context):
     body = {
-        "hook": "order-select",
+        "hook": hook,
         "hookInstance": str(uuid.uuid4()),
         "fhirServer": "https://ehr.example.org/fhir",
         "fhirAuthorization": {"access_token": "secret-token-9d8c", "token_type": "Bearer", "expires_in": 300,
@@ -32,11 +43,12 @@ def hook_request(prefetch=..., **context):
             "encounterId": "enc-55aa0c",
             "selections": ["ServiceRequest/hsg-1"],
             "draftOrders": {"resourceType": "Bundle", "type": "collection", "entry": [
-                {"resource": {"resourceType": "ServiceRequest", "id": "hsg-1", "status": "draft", "intent": "order",
-                              "subject": {"reference": "Patient/pat-7f3e91"}, "code": {"text": "Hysterosalpingogram"}}}]},
+                {"resource": service_request("hsg-1", HSG_CODING)}]},
             **context,
         },
     }
+    if hook == "order-sign":
+        del body["context"]["selections"]
     if prefetch is not ...:
         body["prefetch"] = {"questionnaireResponse": prefetch}
     return body
@@ -60,6 +72,9 @@ def assert_card_follows_the_specification(card):
                          "overrideReasons", "links"}
     assert isinstance(card["summary"], str) and 0 < len(card["summary"]) < 140
     assert card["indicator"] == "info"
+    assert card["overrideReasons"] and all(
+        set(reason) == {"code", "system", "display"} and reason["system"] == OVERRIDE_REASON_SYSTEM and reason["display"]
+        for reason in card["overrideReasons"])
     assert isinstance(card["detail"], str) and card["detail"].strip()
     uuid.UUID(card["uuid"])
     source = card["source"]
@@ -75,15 +90,20 @@ def assert_card_follows_the_specification(card):
 def test_discovery_follows_the_specification(client):
     response = client.get("/cds-services")
     assert response.status_code == 200 and response.mimetype == "application/json"
-    (service,) = response.get_json()["services"]
-    assert service["id"] == "hsg-indications" and service["hook"] == "order-select"
-    assert isinstance(service["title"], str) and isinstance(service["description"], str) and service["description"]
-    (query,) = service["prefetch"].values()
-    assert query.startswith("QuestionnaireResponse?")
-    assert f"questionnaire={QUESTIONNAIRE_URL}" in query and "_sort=-authored" in query and "_count=1" in query
-    # Prefetch tokens: only root-level context fields of the hook.
-    assert re.findall(r"\{\{(.*?)\}\}", query) == ["context.patientId"]
-    assert client.post(SERVICE.replace("hsg-indications", service["id"]), json=hook_request(None)).status_code == 200
+    services = response.get_json()["services"]
+    # CDS Hooks 2.0: one hook per service, so one service per hook.
+    assert [(s["id"], s["hook"]) for s in services] == [("hsg-indications", "order-select"),
+                                                        ("hsg-indications-order-sign", "order-sign")]
+    for service in services:
+        assert isinstance(service["title"], str) and isinstance(service["description"], str) and service["description"]
+        (query,) = service["prefetch"].values()
+        assert query.startswith("QuestionnaireResponse?")
+        # The exact Questionnaire version this server reads (url|version).
+        assert f"questionnaire={QUESTIONNAIRE_CANONICAL}&" in query and "_sort=-authored" in query and "_count=1" in query
+        # Prefetch tokens: only root-level context fields of the hook.
+        assert re.findall(r"\{\{(.*?)\}\}", query) == ["context.patientId"]
+        response = client.post(f"/cds-services/{service['id']}", json=hook_request(None, hook=service["hook"]))
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("outcome", OUTCOMES)
@@ -274,3 +294,201 @@ def test_card_urls_behind_a_proxy_with_a_prefix(make_app):
     (card,) = client.post(SERVICE, json=body, headers=headers).get_json()["cards"]
     assert card["source"]["url"] == "https://intranet.clinic.example/tools/hsg/rules?audience=clinician"
     assert card["links"][0]["url"] == "https://intranet.clinic.example/tools/hsg/?audience=clinician"
+
+
+# ---------------------------------------------------------------------------
+# Only HSG orders get a card (rules/hsg-order-codes.toml), on both hooks.
+
+LOINC_HSG = {"system": "http://loinc.org", "code": "25022-5"}
+CHEST_XRAY = {"system": "http://loinc.org", "code": "36643-5", "display": "XR Chest Views"}
+LATEST = searchset(questionnaire_response(EXAMPLES["commonly_recommended"]))
+
+
+def with_orders(body, *resources, selections=None):
+    body["context"]["draftOrders"]["entry"] = [{"resource": r} for r in resources]
+    if selections is not None:
+        body["context"]["selections"] = selections
+    return body
+
+
+@pytest.mark.parametrize(("path", "hook"), [(SERVICE, "order-select"), (ORDER_SIGN, "order-sign")])
+def test_an_hsg_coded_order_gets_the_card_on_both_hooks(client, path, hook):
+    for coding in (HSG_CODING, LOINC_HSG):
+        body = with_orders(hook_request(LATEST, hook=hook), service_request("hsg-1", CHEST_XRAY, coding),
+                           selections=["ServiceRequest/hsg-1"] if hook == "order-select" else None)
+        (card,) = client.post(path, json=body).get_json()["cards"]
+        assert_card_follows_the_specification(card)
+
+
+@pytest.mark.parametrize(("path", "hook"), [(SERVICE, "order-select"), (ORDER_SIGN, "order-sign")])
+@pytest.mark.parametrize(
+    "order",
+    [
+        service_request("x-1", CHEST_XRAY, text="Chest X-ray"),
+        service_request("x-1", text="Hysterosalpingogram"),  # words alone never decide
+        service_request("x-1", {"system": "http://snomed.info/sct", "code": "74740"}),  # right code, wrong system
+        service_request("x-1", {"system": CPT, "code": "74742"}),
+        {"resourceType": "MedicationRequest", "id": "x-1", "code": {"coding": [HSG_CODING]}},
+    ],
+)
+def test_other_orders_get_no_card(client, path, hook, order):
+    body = with_orders(hook_request(LATEST, hook=hook), order,
+                       selections=["ServiceRequest/x-1"] if hook == "order-select" else None)
+    response = client.post(path, json=body)
+    assert response.status_code == 200 and response.get_json() == {"cards": []}
+
+
+def test_order_select_concerns_the_selected_order(client):
+    hsg, chest = service_request("hsg-1", HSG_CODING), service_request("cxr-1", CHEST_XRAY)
+    selecting_chest = with_orders(hook_request(LATEST), hsg, chest, selections=["ServiceRequest/cxr-1"])
+    assert client.post(SERVICE, json=selecting_chest).get_json() == {"cards": []}
+    selecting_hsg = with_orders(hook_request(LATEST), hsg, chest, selections=["ServiceRequest/hsg-1"])
+    assert len(client.post(SERVICE, json=selecting_hsg).get_json()["cards"]) == 1
+    # On signing, every draft order counts: the HSG is among them.
+    signing = with_orders(hook_request(LATEST, hook="order-sign"), chest, hsg)
+    assert len(client.post(ORDER_SIGN, json=signing).get_json()["cards"]) == 1
+
+
+@pytest.mark.parametrize("context", [{"draftOrders": None}, {"draftOrders": "Bundle/1"}, {"selections": "ServiceRequest/hsg-1"},
+                                     {"selections": []}, {"draftOrders": {"resourceType": "Bundle", "entry": "x"}}])
+def test_odd_draft_orders_or_selections_give_no_card(client, context):
+    response = client.post(SERVICE, json=hook_request(LATEST, **context))
+    assert response.status_code == 200 and response.get_json() == {"cards": []}
+
+
+def test_no_hsg_order_needs_no_prefetch(client):
+    # Nothing to say about a chest X-ray, so no 412 for a missing prefetch either.
+    body = with_orders(hook_request(), service_request("cxr-1", CHEST_XRAY), selections=["ServiceRequest/cxr-1"])
+    assert client.post(SERVICE, json=body).get_json() == {"cards": []}
+
+
+def test_each_service_answers_only_its_own_hook(client):
+    response = client.post(ORDER_SIGN, json=hook_request(None, hook="order-select"))
+    assert response.status_code == 400 and [e["field"] for e in response.get_json()["errors"]] == ["hook"]
+    response = client.post(SERVICE, json=hook_request(None, hook="order-sign"))
+    assert response.status_code == 400 and [e["field"] for e in response.get_json()["errors"]] == ["hook"]
+
+
+def test_a_local_order_codes_file_replaces_the_bundled_one(make_app, tmp_path):
+    local = tmp_path / "codes.toml"
+    local.write_text('''[order_codes]
+name = "Clinic HSG order codes"
+version = "2025.1"
+
+[[codes]]
+system = "http://clinic.example.org/order-catalogue"
+code = "RAD-HSG"
+display = "HSG"
+source = "The clinic's order catalogue, entry RAD-HSG."
+''', encoding="utf-8")
+    client = make_app(HSG_ORDER_CODES_FILE=str(local)).test_client()
+    local_order = service_request("hsg-1", {"system": "http://clinic.example.org/order-catalogue", "code": "RAD-HSG"})
+    assert len(client.post(SERVICE, json=with_orders(hook_request(LATEST), local_order)).get_json()["cards"]) == 1
+    # The bundled codes no longer apply.
+    assert client.post(SERVICE, json=hook_request(LATEST)).get_json() == {"cards": []}
+
+
+# ---------------------------------------------------------------------------
+# Feedback (CDS Hooks 2.0): validated, answered 200, kept only as counts.
+
+
+def feedback_body(**change):
+    entry = {"card": str(uuid.uuid4()), "outcome": "overridden",
+             "overrideReason": {"reason": {"code": "already-assessed", "system": OVERRIDE_REASON_SYSTEM,
+                                           "display": "Tubes and womb already assessed, or HSG already done"},
+                                "userComment": "Seen by Dr Jones, patient pat-7f3e91"},
+             "outcomeTimestamp": "2025-03-01T09:31:00Z", **change}
+    return {"feedback": [{k: v for k, v in entry.items() if v is not None}]}
+
+
+def feedback_lines(caplog):
+    return [json.loads(r.getMessage()) for r in caplog.records if r.name == "triage.cds_feedback"]
+
+
+@pytest.mark.parametrize("path", [SERVICE, ORDER_SIGN])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (feedback_body(), "already-assessed"),
+        (feedback_body(overrideReason={"userComment": "no reason chosen"}), None),
+        (feedback_body(overrideReason=None), None),
+        (feedback_body(overrideReason={"reason": {"system": "http://ehr.example.org/reasons", "code": "dup"}}), "other"),
+        (feedback_body(outcome="accepted", overrideReason=None, acceptedSuggestions=[]), None),
+        (feedback_body(outcomeTimestamp="2025-03-01T10:31:00+01:00", extension={"org.example.x": 1}), "already-assessed"),
+    ],
+)
+def test_valid_feedback_is_200_and_one_log_line_each(client, caplog, path, body, reason):
+    caplog.set_level(logging.INFO, logger="triage.cds_feedback")
+    body = copy.deepcopy(body)
+    body["feedback"].append({**body["feedback"][0], "card": str(uuid.uuid4())})
+    response = client.post(f"{path}/feedback", json=body)
+    assert response.status_code == 200 and response.get_data() == b""
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    rules_version = client.application.extensions["hsg"].rules.version
+    expected = {"event": "cds_feedback", "service": path.rsplit("/", 1)[1], "rules_version": rules_version,
+                "outcome": body["feedback"][0]["outcome"], "override_reason": reason}
+    assert feedback_lines(caplog) == [expected, expected]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (feedback_body(card="not-a-uuid"), "feedback.0.card"),
+        (feedback_body(card=None), "feedback.0.card"),
+        (feedback_body(outcome="dismissed"), "feedback.0.outcome"),
+        (feedback_body(outcomeTimestamp=None), "feedback.0.outcomeTimestamp"),
+        (feedback_body(outcomeTimestamp="yesterday"), "feedback.0.outcomeTimestamp"),
+        (feedback_body(outcomeTimestamp="2025-03-01T09:31:00"), "feedback.0.outcomeTimestamp"),  # no time zone
+        (feedback_body(outcome="accepted"), "feedback.0"),  # an override reason for an accepted card
+        (feedback_body(overrideReason={"reason": "already-assessed"}), "feedback.0.overrideReason.reason"),
+        (feedback_body(overrideReason={"reason": {"code": "x"}}), "feedback.0.overrideReason.reason.system"),
+        (feedback_body(patientId="pat-7f3e91"), "feedback.0.patientId"),
+        ({"feedback": []}, "feedback"),
+        ({"cards": []}, "feedback"),
+    ],
+)
+def test_malformed_feedback_is_400_naming_the_field(client, caplog, body, field):
+    caplog.set_level(logging.INFO, logger="triage.cds_feedback")
+    response = client.post(f"{SERVICE}/feedback", json=body)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert field in [error["field"] for error in response.get_json()["errors"]]
+    assert feedback_lines(caplog) == []
+
+
+@pytest.mark.parametrize(("data", "content_type", "status"), [(b"{", "application/json", 400), (b"[]", "application/json", 400),
+                                                              (b"{}", "text/plain", 415)])
+def test_feedback_that_is_not_a_json_object_is_refused(client, data, content_type, status):
+    response = client.post(f"{SERVICE}/feedback", data=data, content_type=content_type)
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+
+
+def test_feedback_for_an_unknown_service_or_by_get_is_refused(client):
+    assert client.post("/cds-services/other/feedback", json=feedback_body()).status_code == 404
+    response = client.get(f"{SERVICE}/feedback")
+    assert response.status_code == 405 and response.headers["Allow"] == "POST, OPTIONS"
+
+
+def test_metrics_are_off_by_default(client):
+    assert client.get("/metrics").status_code == 404
+    assert client.application.extensions["hsg_feedback_counter"] is None
+
+
+def test_nothing_identifying_reaches_a_log_or_a_response(client, caplog):
+    """Every identifier a hook request or feedback carries, through both services, cards and feedback."""
+    caplog.set_level(logging.DEBUG)  # every logger, every level
+    headers = {"Authorization": "Bearer secret-token-9d8c"}
+    texts = []
+    for path, hook in ((SERVICE, "order-select"), (ORDER_SIGN, "order-sign")):
+        for body in (hook_request(LATEST, hook=hook), hook_request(hook=hook),
+                     with_orders(hook_request(LATEST, hook=hook), service_request("cxr-1", CHEST_XRAY))):
+            response = client.post(path, json=body, headers=headers)
+            assert response.status_code < 500
+            texts.append(response.get_data(as_text=True))
+        response = client.post(f"{path}/feedback", json=feedback_body(), headers=headers)
+        assert response.status_code == 200
+        texts.append(response.get_data(as_text=True))
+    logged = caplog.text + "".join(str(record.__dict__) for record in caplog.records)
+    assert "cds_feedback" in logged
+    for detail in (*PATIENT_DETAILS, "Dr Jones"):
+        assert detail not in logged
+        assert all(detail not in text for text in texts)

@@ -7,7 +7,13 @@ from conftest import EXAMPLES, all_answer_combinations
 from fhir_support import questionnaire_response, validate_fhir
 
 from triage.answers import ALLOWED, FIELDS
-from triage.fhir_questionnaire import QUESTIONNAIRE_URL, code_system, help_link_id
+from triage.fhir_questionnaire import (
+    QUESTIONNAIRE_CANONICAL,
+    QUESTIONNAIRE_URL,
+    QUESTIONNAIRE_VERSION,
+    code_system,
+    help_link_id,
+)
 from triage.questions import load_questions
 
 QUESTIONNAIRE = "/fhir/Questionnaire/hsg-indications"
@@ -230,7 +236,9 @@ def test_bad_audience(client):
 
 def test_elsewhere_under_fhir_is_an_operation_outcome(client):
     assert outcome(client.get("/fhir/Questionnaire/phq-9"), 404)[0]["code"] == "not-found"
-    assert outcome(client.get("/fhir/metadata"), 404)
+    assert outcome(client.get("/fhir/CodeSystem/favourite-colour"), 404)
+    assert outcome(client.get("/fhir/ValueSet/favourite-colour"), 404)
+    assert outcome(client.post("/fhir/metadata"), 405)
     response = client.get(ASSESS)
     outcome(response, 405)
     assert response.headers["Allow"] == "POST, OPTIONS"
@@ -249,3 +257,92 @@ def test_cross_origin_and_security_headers(client):
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS"
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+# ---------------------------------------------------------------------------
+# Conformance: what an integrator's tooling reads instead of our prose.
+
+OPERATION = "/fhir/OperationDefinition/Questionnaire-assess"
+
+
+def fhir_get(client, path):
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == FHIR_JSON, path
+    body = response.get_json(force=True)
+    validate_fhir(body)
+    assert body["status"] in PUBLICATION_STATUS
+    return body
+
+
+def test_capability_statement_names_the_questionnaire_and_assess(client):
+    statement = fhir_get(client, "/fhir/metadata")
+    assert statement["resourceType"] == "CapabilityStatement" and statement["fhirVersion"] == "4.0.1"
+    assert statement["kind"] == "instance" and statement["format"] == ["json"]
+    (rest,) = statement["rest"]
+    assert rest["mode"] == "server"
+    by_type = {resource["type"]: resource for resource in rest["resource"]}
+    assert set(by_type) == {"Questionnaire", "CodeSystem", "ValueSet", "OperationDefinition"}
+    questionnaire = by_type["Questionnaire"]
+    assert QUESTIONNAIRE_CANONICAL in questionnaire["documentation"]
+    (operation,) = questionnaire["operation"]
+    assert operation["name"] == "assess"
+    # The operation's definition is served at a URL of its own, and is the one named.
+    definition = fhir_get(client, OPERATION)
+    assert operation["definition"] == f"{definition['url']}|{definition['version']}"
+
+
+def test_operation_definition_describes_assess(client):
+    definition = fhir_get(client, OPERATION)
+    assert definition["code"] == "assess" and definition["kind"] == "operation"
+    assert definition["resource"] == ["Questionnaire"] and definition["instance"] is True
+    assert definition["type"] is False and definition["system"] is False and definition["affectsState"] is False
+    parameters = {(p["use"], p["name"]): p for p in definition["parameter"]}
+    assert parameters[("in", "response")]["type"] == "QuestionnaireResponse" and parameters[("in", "response")]["min"] == 1
+    assert ("in", "audience") in parameters and ("out", "return") in parameters
+    assert QUESTIONNAIRE_CANONICAL in definition["description"]
+
+
+def test_every_answer_coding_is_defined_by_a_served_code_system_and_value_set(client):
+    questionnaire = client.get(QUESTIONNAIRE).get_json(force=True)
+    for item in questionnaire["item"]:
+        codings = [option["valueCoding"] for option in item["answerOption"]]
+        (system,) = {coding["system"] for coding in codings}
+        system_id = system.rsplit("/", 1)[1]
+        code_system_body = fhir_get(client, f"/fhir/CodeSystem/{system_id}")
+        assert code_system_body["url"] == system and code_system_body["content"] == "complete"
+        assert [(c["code"], c["display"]) for c in code_system_body["concept"]] == \
+               [(c["code"], c["display"]) for c in codings]
+        assert code_system_body["count"] == len(codings)
+        value_set = fhir_get(client, f"/fhir/ValueSet/{system_id}")
+        assert value_set["url"] == code_system_body["valueSet"]
+        assert value_set["compose"]["include"] == [{"system": system, "version": code_system_body["version"]}]
+
+
+def test_the_cards_override_reasons_have_a_served_code_system(client):
+    body = fhir_get(client, "/fhir/CodeSystem/cds-override-reason")
+    from triage.cds_feedback import override_reasons
+
+    assert body["url"] == {reason["system"] for reason in override_reasons()}.pop()
+    assert [(c["code"], c["display"]) for c in body["concept"]] == [(r["code"], r["display"]) for r in override_reasons()]
+
+
+@pytest.mark.parametrize("questionnaire", [QUESTIONNAIRE_URL, QUESTIONNAIRE_CANONICAL])
+def test_a_response_with_no_version_or_this_version_is_assessed(client, questionnaire):
+    response = client.post(ASSESS, json={**questionnaire_response(VALID), "questionnaire": questionnaire})
+    assert response.status_code == 200 and response.get_json()["outcome"] == "commonly_recommended"
+
+
+@pytest.mark.parametrize("version", ["0.9.0", "2.0.0", "latest"])
+def test_a_response_to_another_version_gets_a_clear_operation_outcome(client, version):
+    assert version != QUESTIONNAIRE_VERSION
+    resource = {**questionnaire_response(VALID), "questionnaire": f"{QUESTIONNAIRE_URL}|{version}"}
+    (issue,) = outcome(client.post(ASSESS, json=resource), 422)
+    assert issue["code"] == "not-supported" and issue["expression"] == ["QuestionnaireResponse.questionnaire"]
+    assert f"'{version}'" in issue["diagnostics"] and QUESTIONNAIRE_CANONICAL in issue["diagnostics"]
+
+
+@pytest.mark.parametrize("path", ["/fhir/metadata", OPERATION, "/fhir/CodeSystem/pelvic-pain", "/fhir/ValueSet/pelvic-pain"])
+def test_conformance_resources_answer_cross_origin(client, path):
+    response = client.get(path, headers={"Origin": "https://forms.example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers

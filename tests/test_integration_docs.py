@@ -70,8 +70,10 @@ def _response_block(response, documented_headers) -> str:
 def test_the_guide_has_the_examples_it_promises():
     names = [match["name"] for match in _examples()]
     assert len(names) == len(set(names))
-    for expected in ("questionnaire", "assess", "assess-operation-outcome", "cds-discovery", "cds-call",
-                     "cds-call-no-response", "cds-call-no-prefetch", "cds-preflight"):
+    for expected in ("questionnaire", "assess", "assess-operation-outcome", "assess-other-version", "fhir-metadata",
+                     "fhir-operation-definition", "fhir-code-system", "fhir-value-set", "cds-discovery", "cds-call",
+                     "cds-call-no-response", "cds-call-no-prefetch", "cds-call-other-order", "cds-order-sign",
+                     "cds-feedback", "cds-feedback-malformed", "cds-preflight"):
         assert expected in names
 
 

@@ -41,7 +41,7 @@ def test_wheel_carries_no_generic_top_level_package(installed):
     _, _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
     assert {name.split("/")[0] for name in names} == {"triage", wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info"}
-    for packaged in ("triage/rules/hsg-indications.toml", "triage/templates/result.html", "triage/static/site.css",
+    for packaged in ("triage/rules/hsg-indications.toml", "triage/rules/hsg-order-codes.toml", "triage/templates/result.html", "triage/static/site.css",
                      "triage/questions.toml", "triage/rules/README.md"):
         assert packaged in names
 

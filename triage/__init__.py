@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_governance(app)
     register_response_headers(app)
     register_request_limits(app)
+    register_metrics(app)
 
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(
@@ -100,3 +101,9 @@ def register_request_limits(app: Flask) -> None:
     from . import limits
 
     limits.register(app)
+
+
+def register_metrics(app: Flask) -> None:
+    from . import metrics
+
+    metrics.register(app)

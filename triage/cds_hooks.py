@@ -1,6 +1,10 @@
-"""CDS Hooks 2.0: discovery, and one service on the `order-select` hook.
+"""CDS Hooks 2.0: discovery, one service on `order-select` and one on `order-sign`, and their feedback.
 
-The service reads only the prefetched QuestionnaireResponse. It never calls
+A card appears only for a draft order coded as an HSG (rules/hsg-order-codes.toml):
+a service that fired on every order would be switched off as noise. CDS
+Hooks 2.0 gives a service exactly one hook, so the same logic is offered as
+two services, one per hook. Each reads only the prefetched
+QuestionnaireResponse. It never calls
 the record system's FHIR server, so it needs no access token and holds none;
 `fhirServer`, `fhirAuthorization` and every identifier in `context` are
 parsed away unread, never stored and never logged.
@@ -14,18 +18,23 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from pydantic import BaseModel, ConfigDict, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from .fhir_questionnaire import QUESTIONNAIRE_URL, UnreadableResponse, read_response
+from .cds_feedback import FeedbackRequest, feedback_record, log_feedback, override_reasons
+from .fhir_questionnaire import QUESTIONNAIRE_CANONICAL, QUESTIONNAIRE_URL, UnreadableResponse, read_response
 from .integration_http import ALL_METHODS, allow_cross_origin, allowed_methods, limit_body
 from .integration_text import integration_text
 from .problems import FieldProblem, problem_response
 
 SERVICE_ID = "hsg-indications"
-HOOK = "order-select"
+ORDER_SIGN_SERVICE_ID = "hsg-indications-order-sign"
+#: Service id → its hook, in discovery order.
+HOOKS = {SERVICE_ID: "order-select", ORDER_SIGN_SERVICE_ID: "order-sign"}
+#: Wording of each service in integrations.toml.
+TEXT_TABLES = {SERVICE_ID: "cds_service", ORDER_SIGN_SERVICE_ID: "cds_order_sign"}
 PREFETCH_KEY = "questionnaireResponse"
-#: The patient's latest response to our Questionnaire. Uses only what CDS
-#: Hooks recommends for prefetch: a reference, `_sort` and `_count`.
+#: The patient's latest response to this version of our Questionnaire. Uses
+#: only what CDS Hooks recommends for prefetch: a reference, `_sort` and `_count`.
 PREFETCH_QUERY = (
-    f"QuestionnaireResponse?questionnaire={QUESTIONNAIRE_URL}"
+    f"QuestionnaireResponse?questionnaire={QUESTIONNAIRE_CANONICAL}"
     "&patient={{context.patientId}}&_sort=-authored&_count=1"
 )
 #: order-select carries the draft orders as a FHIR Bundle, which can be far
@@ -48,7 +57,7 @@ class HookRequest(BaseModel):
     # this service uses nothing in it.
     model_config = ConfigDict(extra="ignore", strict=True)
 
-    hook: Literal["order-select"]
+    hook: Literal["order-select", "order-sign"]
     hookInstance: str
     context: dict[str, Any]
     prefetch: dict[str, Any] | None = None
@@ -56,35 +65,49 @@ class HookRequest(BaseModel):
 
 @bp.get("")
 def discovery():
-    text = integration_text()["cds_service"]
     return _json({
         "services": [
             {
-                "hook": HOOK,
-                "title": text["title"],
-                "description": text["description"],
-                "id": SERVICE_ID,
+                "hook": hook,
+                "title": integration_text()[TEXT_TABLES[service_id]]["title"],
+                "description": integration_text()[TEXT_TABLES[service_id]]["description"],
+                "id": service_id,
                 "prefetch": {PREFETCH_KEY: PREFETCH_QUERY},
             }
+            for service_id, hook in HOOKS.items()
         ]
     })
 
 
-@bp.post(f"/{SERVICE_ID}")
-def service():
+def _parse(model, what: str):
+    """The request body as `model`, or the problem response that says what is wrong with it."""
     if request.mimetype != "application/json":
-        return problem_response(415, "Unsupported media type", "Send the hook request as JSON with Content-Type: application/json.")
+        return None, problem_response(415, "Unsupported media type", f"Send the {what} as JSON with Content-Type: application/json.")
     try:
-        hook_request = HookRequest.model_validate_json(request.get_data(cache=False))
+        return model.model_validate_json(request.get_data(cache=False)), None
     except ValidationError as error:
         if any(detail["type"] == "json_invalid" for detail in error.errors()):
-            return problem_response(400, "Malformed JSON", "The request body is not valid JSON (UTF-8).")
+            return None, problem_response(400, "Malformed JSON", "The request body is not valid JSON (UTF-8).")
         problems = [
             FieldProblem(field=".".join(map(str, detail["loc"])) or "(body)", problem=detail["msg"])
             for detail in error.errors(include_url=False, include_input=False)
         ]
-        return problem_response(400, "Invalid hook request", "Problems with: " + ", ".join(p.field for p in problems) + ".", problems)
+        return None, problem_response(400, f"Invalid {what}", "Problems with: " + ", ".join(p.field for p in problems) + ".", problems)
 
+
+@bp.post(f"/{SERVICE_ID}", defaults={"service_id": SERVICE_ID})
+@bp.post(f"/{ORDER_SIGN_SERVICE_ID}", defaults={"service_id": ORDER_SIGN_SERVICE_ID})
+def service(service_id: str):
+    hook_request, problem = _parse(HookRequest, "hook request")
+    if problem:
+        return problem
+    hook = HOOKS[service_id]
+    if hook_request.hook != hook:
+        return problem_response(400, "Invalid hook request", "Problems with: hook.",
+                                [FieldProblem(field="hook", problem=f"this service answers the {hook} hook")])
+
+    if not _concerns_an_hsg_order(hook, hook_request.context):
+        return _json({"cards": []})
     prefetch = hook_request.prefetch or {}
     if PREFETCH_KEY not in prefetch:
         # CDS Hooks 2.0: a service that cannot get its data because the
@@ -106,6 +129,34 @@ def service():
         return _json({"cards": []})
     assessment = current_app.extensions["hsg_engine"].assess(answers, "clinician")
     return _json({"cards": [_card(assessment)]})
+
+
+def _concerns_an_hsg_order(hook: str, context: dict[str, Any]) -> bool:
+    """order-select: a selected draft order is an HSG; order-sign: any draft order being signed is."""
+    order_codes = current_app.extensions["hsg"].order_codes
+    if hook == "order-sign":
+        return order_codes.hsg_order_in(context.get("draftOrders"))
+    selections = context.get("selections")
+    selected = [s for s in selections if isinstance(s, str)] if isinstance(selections, list) else []
+    return order_codes.hsg_order_in(context.get("draftOrders"), selected)
+
+
+@bp.post(f"/{SERVICE_ID}/feedback", defaults={"service_id": SERVICE_ID})
+@bp.post(f"/{ORDER_SIGN_SERVICE_ID}/feedback", defaults={"service_id": ORDER_SIGN_SERVICE_ID})
+def feedback(service_id: str):
+    """CDS Hooks 2.0 feedback: validated, then kept only as counts (see cds_feedback)."""
+    body, problem = _parse(FeedbackRequest, "feedback")
+    if problem:
+        return problem
+    rules_version = current_app.extensions["hsg"].rules.version
+    counter = current_app.extensions["hsg_feedback_counter"]
+    for entry in body.feedback:
+        record = feedback_record(service_id, rules_version, entry)
+        log_feedback(record)
+        if counter is not None:
+            counter.count(record)
+    # The specification defines no response body; an empty one keeps nothing.
+    return Response(status=200)
 
 
 def _latest_response(value: object) -> dict | None:
@@ -150,6 +201,8 @@ def _card(assessment) -> dict:
             "label": text["source_label"],
             "url": url_for("pages.rules", audience="clinician", _external=True),
         },
+        # Offered to the clinician on dismissing the card; feedback counts them.
+        "overrideReasons": override_reasons(),
         # The result page is reached by POSTing the answers, and answers never
         # go into a URL (privacy promise), so a card cannot deep-link to it.
         # The detail above carries the whole result; this link opens the tool.
@@ -171,7 +224,7 @@ def elsewhere(rest: str):
         response = problem_response(405, "Method not allowed", f"Use {', '.join(allowed)}.")
         response.headers["Allow"] = ", ".join([*allowed, "OPTIONS"])
         return response
-    return problem_response(404, "Not found", f"The only CDS service here is `{SERVICE_ID}`; see GET /cds-services.")
+    return problem_response(404, "Not found", f"The CDS services here are `{SERVICE_ID}` and `{ORDER_SIGN_SERVICE_ID}`; see GET /cds-services.")
 
 
 @bp.errorhandler(HTTPException)

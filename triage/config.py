@@ -5,11 +5,13 @@ is checked against it by tests/test_docs.py. A bad value raises ConfigError
 whose message names the variable, and start-up stops.
 """
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .order_codes import OrderCodes, OrderCodesError, load_order_codes
 from .ruleset import RuleSet, RuleSetError, load_rule_set
 
 
@@ -30,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HSG_FRAME_ANCESTORS", "'self'", "Space-separated origins allowed to embed the pages (CSP frame-ancestors)."),
     Setting("HSG_RULES_FILE", "(the bundled rule set)", "Path of an alternative rule-set file, validated at start-up."),
     Setting("HSG_TRUSTED_PROXIES", "0", "How many proxies in front are trusted for X-Forwarded-* headers, including X-Forwarded-Prefix."),
+    Setting("HSG_ORDER_CODES_FILE", "(the bundled order codes)", "Path of an alternative list of the order codes that mean an HSG (CDS Hooks), validated at start-up."),
+    Setting("HSG_METRICS", "0", "1 counts CDS Hooks feedback in Prometheus multi-process mode and serves GET /metrics; needs PROMETHEUS_MULTIPROC_DIR, an empty writable directory."),
 )
 
 MAX_TEXT_LENGTH = 200
@@ -51,6 +55,9 @@ class Settings:
     frame_ancestors: str
     rules: RuleSet
     trusted_proxies: int
+    order_codes: OrderCodes
+    #: Where prometheus_client's worker files go when metrics are on; None: metrics off.
+    metrics_dir: Path | None = None
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -60,6 +67,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         frame_ancestors=_frame_ancestors(environ),
         rules=_rules(environ),
         trusted_proxies=_trusted_proxies(environ),
+        order_codes=_order_codes(environ),
+        metrics_dir=_metrics_dir(environ),
     )
 
 
@@ -104,3 +113,28 @@ def _trusted_proxies(environ: Mapping[str, str]) -> int:
     if not re.fullmatch(r"[0-9]{1,2}", value) or int(value) > 10:
         raise ConfigError(f"HSG_TRUSTED_PROXIES: must be a whole number from 0 to 10, got {value!r}")
     return int(value)
+
+
+def _order_codes(environ: Mapping[str, str]) -> OrderCodes:
+    value = environ.get("HSG_ORDER_CODES_FILE", "").strip()
+    try:
+        return load_order_codes(Path(value) if value else None)
+    except OrderCodesError as error:
+        raise ConfigError(f"HSG_ORDER_CODES_FILE: {error}") from None
+
+
+def _metrics_dir(environ: Mapping[str, str]) -> Path | None:
+    value = environ.get("HSG_METRICS", "").strip() or "0"
+    if value not in ("0", "1"):
+        raise ConfigError(f"HSG_METRICS: must be 0 (off) or 1 (on), got {value!r}")
+    if value == "0":
+        return None
+    # prometheus_client reads this variable when it is first imported, so it
+    # must be in the environment of the process itself, not only here.
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if not directory:
+        raise ConfigError("HSG_METRICS: set PROMETHEUS_MULTIPROC_DIR to an empty directory that every worker can write to")
+    path = Path(directory)
+    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(f"HSG_METRICS: PROMETHEUS_MULTIPROC_DIR {directory!r} is not a writable directory")
+    return path

@@ -1,4 +1,4 @@
-"""FHIR R4 endpoints: the Questionnaire, and assessing a QuestionnaireResponse for it.
+"""FHIR R4 endpoints: the Questionnaire, assessing a QuestionnaireResponse for it, and the conformance resources.
 
 Errors are OperationOutcomes (application/fhir+json) naming the linkId at
 fault, so that a record system's integration log says what to fix. A success
@@ -12,6 +12,7 @@ from pydantic_core import from_json
 from werkzeug.exceptions import HTTPException
 
 from .audience import audience_from_query
+from .fhir_conformance import ASSESS_ID, assess_operation, capability_statement, code_systems, value_sets
 from .fhir_questionnaire import QUESTIONNAIRE_ID, Issue, UnreadableResponse, build_questionnaire, read_response
 from .integration_http import ALL_METHODS, allow_cross_origin, allowed_methods, limit_body
 from .integration_text import diagnostic
@@ -52,6 +53,32 @@ def operation_outcome(status: int, issues: list[Issue]) -> Response:
 @bp.get(f"/Questionnaire/{QUESTIONNAIRE_ID}")
 def questionnaire():
     return fhir_response(build_questionnaire())
+
+
+@bp.get("/metadata")
+def metadata():
+    return fhir_response(capability_statement())
+
+
+@bp.get(f"/OperationDefinition/{ASSESS_ID}")
+def operation_definition():
+    return fhir_response(assess_operation())
+
+
+@bp.get("/CodeSystem/<system_id>")
+def code_system_resource(system_id: str):
+    return _published(code_systems(), system_id)
+
+
+@bp.get("/ValueSet/<system_id>")
+def value_set_resource(system_id: str):
+    return _published(value_sets(), system_id)
+
+
+def _published(resources: dict[str, dict], resource_id: str) -> Response:
+    if resource_id not in resources:
+        return operation_outcome(404, [Issue("not-found", diagnostic("not_found"))])
+    return fhir_response(resources[resource_id])
 
 
 @bp.post(f"/Questionnaire/{QUESTIONNAIRE_ID}/$assess")

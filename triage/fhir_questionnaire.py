@@ -21,6 +21,10 @@ from .questions import Question, load_questions
 CANONICAL_BASE = "http://hsg-triage.invalid/fhir"
 QUESTIONNAIRE_ID = "hsg-indications"
 QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/{QUESTIONNAIRE_ID}"
+#: The questions ship with the package, so they are versioned with it.
+QUESTIONNAIRE_VERSION = version("hsg-triage")
+#: How the tool names the exact Questionnaire it serves and reads (SDC: `url|version`).
+QUESTIONNAIRE_CANONICAL = f"{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}"
 
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
@@ -82,8 +86,7 @@ def build_questionnaire() -> dict:
         "id": QUESTIONNAIRE_ID,
         "language": "en",
         "url": QUESTIONNAIRE_URL,
-        # The questions ship with the package, so they are versioned with it.
-        "version": version("hsg-triage"),
+        "version": QUESTIONNAIRE_VERSION,
         "name": "HSGIndications",
         "title": text["title"],
         "status": "active",
@@ -124,10 +127,16 @@ def read_response(resource: object, *, finished_only: bool = False) -> Answers:
         raise UnreadableResponse(400, [Issue("structure", diagnostic("not_a_response"))])
     issues: list[Issue] = []
     questionnaire = resource.get("questionnaire")
-    # `canonical|version` names a version; the codes are the contract's and do
-    # not change between versions, so any version of our canonical is read.
-    if not isinstance(questionnaire, str) or questionnaire.split("|", 1)[0] != QUESTIONNAIRE_URL:
-        issues.append(Issue("value", diagnostic("wrong_questionnaire", questionnaire=QUESTIONNAIRE_URL),
+    canonical, _, named_version = questionnaire.partition("|") if isinstance(questionnaire, str) else ("", "", "")
+    if canonical != QUESTIONNAIRE_URL:
+        issues.append(Issue("value", diagnostic("wrong_questionnaire", questionnaire=QUESTIONNAIRE_CANONICAL),
+                            "QuestionnaireResponse.questionnaire"))
+    elif named_version and named_version != QUESTIONNAIRE_VERSION:
+        # A response to another version may have answered other questions:
+        # refuse it plainly rather than read it as this version. No version
+        # at all is read as this one, as record systems often drop it.
+        issues.append(Issue("not-supported", diagnostic("wrong_questionnaire_version", version=named_version[:32],
+                                                        questionnaire=QUESTIONNAIRE_CANONICAL),
                             "QuestionnaireResponse.questionnaire"))
     allowed_statuses = FINISHED_STATUSES if finished_only else STATUSES
     if resource.get("status") not in allowed_statuses:

@@ -18,7 +18,7 @@ from .clinical_context import ContextError, describe, read_toml
 from .ruleset import Text, _Strict
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Subject = Literal["rule_set", "clinical_context"]
+Subject = Literal["rule_set", "clinical_context", "order_codes"]
 #: `authored`: written or changed by the team, not a clinical review.
 #: `approved` / `changes_requested`: a clinical reviewer's decision.
 Decision = Literal["authored", "approved", "changes_requested"]
