@@ -10,7 +10,7 @@ import json
 from typing import Any, Literal
 from uuid import uuid4
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -18,6 +18,7 @@ from .fhir_questionnaire import QUESTIONNAIRE_URL, UnreadableResponse, read_resp
 from .integration_http import ALL_METHODS, allow_cross_origin, allowed_methods, limit_body
 from .integration_text import integration_text
 from .problems import FieldProblem, problem_response
+from .public_url import absolute_url_for
 
 SERVICE_ID = "hsg-indications"
 HOOK = "order-select"
@@ -146,7 +147,7 @@ def _card(assessment) -> dict:
         ),
         "source": {
             "label": text["source_label"],
-            "url": url_for("pages.rules", audience="clinician", _external=True),
+            "url": absolute_url_for("pages.rules", audience="clinician"),
         },
         # The result page is reached by POSTing the answers, and answers never
         # go into a URL (privacy promise), so a card cannot deep-link to it.
@@ -154,7 +155,7 @@ def _card(assessment) -> dict:
         "links": [
             {
                 "label": text["form_link_label"],
-                "url": url_for("pages.form", audience="clinician", _external=True),
+                "url": absolute_url_for("pages.form", audience="clinician"),
                 "type": "absolute",
             }
         ],

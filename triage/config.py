@@ -5,10 +5,12 @@ is checked against it by tests/test_docs.py. A bad value raises ConfigError
 whose message names the variable, and start-up stops.
 """
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .ruleset import RuleSet, RuleSetError, load_rule_set
 
@@ -30,7 +32,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HSG_FRAME_ANCESTORS", "'self'", "Space-separated origins allowed to embed the pages (CSP frame-ancestors)."),
     Setting("HSG_RULES_FILE", "(the bundled rule set)", "Path of an alternative rule-set file, validated at start-up."),
     Setting("HSG_TRUSTED_PROXIES", "0", "How many proxies in front are trusted for X-Forwarded-* headers, including X-Forwarded-Prefix."),
+    Setting("HSG_URL_PREFIX", "(none)", "URL path the app is served under when the server receives the full path, such as /hsg; the same on every server (serve --prefix sets it too)."),
+    Setting("HSG_PUBLIC_URL", "(none)", "The address people reach the app's home page at, such as https://intranet.example.org/hsg: the only base of absolute links (CDS Hooks cards); without it, the request's own host."),
 )
+
+#: HSG_ variables that are not app settings: the test suite reads these.
+NOT_APP_SETTINGS = ("HSG_SOURCE_DOCUMENT", "HSG_CLINICAL_CONTEXT_LIST")
 
 MAX_TEXT_LENGTH = 200
 
@@ -51,16 +58,58 @@ class Settings:
     frame_ancestors: str
     rules: RuleSet
     trusted_proxies: int
+    url_prefix: str
+    public_url: str | None
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
+    _refuse_unknown(environ)
     return Settings(
         clinic_name=_text(environ, "HSG_CLINIC_NAME"),
         clinic_contact=_text(environ, "HSG_CLINIC_CONTACT"),
         frame_ancestors=_frame_ancestors(environ),
         rules=_rules(environ),
         trusted_proxies=_trusted_proxies(environ),
+        url_prefix=_url_prefix(environ),
+        public_url=_public_url(environ),
     )
+
+
+def _refuse_unknown(environ: Mapping[str, str]) -> None:
+    # A misspelt setting would otherwise be ignored in silence, and the app
+    # would run without the clinic's name, rule set or framing policy.
+    known = [setting.name for setting in SETTINGS]
+    for name in sorted(environ):
+        if name.startswith("HSG_") and name not in known and name not in NOT_APP_SETTINGS:
+            closest = difflib.get_close_matches(name, known, n=1, cutoff=0)
+            raise ConfigError(f"{name}: not a setting; did you mean {closest[0]}? (settings: {', '.join(known)})")
+
+
+#: A plain URL path: segments of unreserved characters, no empty, `.` or `..` segment.
+PLAIN_PATH = re.compile(r"(?:/(?!\.{1,2}(?:/|$))[A-Za-z0-9._~-]+)+")
+
+
+def _url_prefix(environ: Mapping[str, str]) -> str:
+    value = environ.get("HSG_URL_PREFIX", "").strip()
+    if not value or value == "/":
+        return ""
+    if not PLAIN_PATH.fullmatch(value.rstrip("/")):
+        raise ConfigError(f"HSG_URL_PREFIX: must be a plain path such as /hsg (letters, digits, - . _ ~), got {value!r}")
+    return value.rstrip("/")
+
+
+_HOST_AND_PORT = re.compile(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def _public_url(environ: Mapping[str, str]) -> str | None:
+    value = environ.get("HSG_PUBLIC_URL", "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    path = parts.path.rstrip("/")
+    if (parts.scheme not in ("http", "https") or not _HOST_AND_PORT.fullmatch(parts.netloc) or parts.query or parts.fragment or (path and not PLAIN_PATH.fullmatch(path))):
+        raise ConfigError(f"HSG_PUBLIC_URL: must be an http(s) address such as https://intranet.example.org/hsg, got {value!r}")
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def _text(environ: Mapping[str, str], name: str) -> str | None:
