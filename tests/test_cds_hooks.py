@@ -270,3 +270,17 @@ def test_card_urls_behind_a_proxy_with_a_prefix(make_app):
     (card,) = client.post(SERVICE, json=body, headers=headers).get_json()["cards"]
     assert card["source"]["url"] == "https://intranet.clinic.example/tools/hsg/rules?audience=clinician"
     assert card["links"][0]["url"] == "https://intranet.clinic.example/tools/hsg/?audience=clinician"
+
+
+def test_card_urls_come_from_the_public_url_not_the_host_header(make_app):
+    client = make_app(HSG_PUBLIC_URL="https://intranet.clinic.example/hsg").test_client()
+    body = hook_request(searchset(questionnaire_response(EXAMPLES["no_indication"])))
+    (card,) = client.post(SERVICE, json=body, headers={"Host": "evil.example"}).get_json()["cards"]
+    assert card["source"]["url"] == "https://intranet.clinic.example/hsg/rules?audience=clinician"
+    assert card["links"][0]["url"] == "https://intranet.clinic.example/hsg/?audience=clinician"
+
+
+def test_a_host_header_that_is_not_a_host_name_makes_no_card_url(client):
+    body = hook_request(searchset(questionnaire_response(EXAMPLES["no_indication"])))
+    response = client.post(SERVICE, json=body, headers={"Host": "evil.example/path@x"})
+    assert response.status_code == 400 and "evil" not in response.get_data(as_text=True)
