@@ -65,6 +65,7 @@ def bad_rule_file(tmp_path):
     return str(path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,value", [
     ("HSG_RULES_FILE", "/nonexistent/rules.toml"),
     ("HSG_RULES_FILE", bad_rule_file),
