@@ -36,3 +36,4 @@ def test_security_guide_names_the_server_that_serve_runs():
     text = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
     assert f"runs its server ({default_server()} by\n  default)" in text
     assert "gunicorn without an" not in text
+
