@@ -2,6 +2,8 @@
 
     .venv/bin/python docs/make_screenshots.py [--extra]
 
+Needs the test extras (Playwright): `.venv/bin/pip install -e '.[test]'`.
+
 Serves the app on a free local port, drives Debian's Chromium with Playwright
 (CHROMIUM_PATH overrides /usr/bin/chromium) and saves the form, a patient
 result and a clinician result at a desktop width (1280 px) and at 320 px.
@@ -17,7 +19,10 @@ import sys
 import threading
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    sys.exit("docs/make_screenshots.py needs Playwright, one of the test extras: .venv/bin/pip install -e '.[test]'")
 from werkzeug.serving import make_server
 
 from triage import create_app

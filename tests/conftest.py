@@ -18,9 +18,8 @@ from triage.answers import ALLOWED, FIELDS
 @pytest.fixture
 def make_app(monkeypatch):
     """Build an app with HSG_* settings isolated from the caller's environment."""
-    for name in ("HSG_CLINIC_NAME", "HSG_CLINIC_CONTACT", "HSG_FRAME_ANCESTORS", "HSG_RULES_FILE", "HSG_TRUSTED_PROXIES",
-                 "HSG_ORDER_CODES_FILE", "HSG_METRICS"):
-        monkeypatch.delenv(name, raising=False)
+    for name in [name for name in os.environ if name.startswith("HSG_")]:
+        monkeypatch.delenv(name)
 
     def factory(**settings):
         return create_app({"TESTING": True, **settings})

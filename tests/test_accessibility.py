@@ -8,6 +8,9 @@ from playwright.sync_api import Page, expect
 
 from conftest import EXAMPLES, fill_form
 
+# A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.
+pytestmark = pytest.mark.slow
+
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
 SCHEMES = ["light", "dark"]

@@ -7,6 +7,9 @@ from playwright.sync_api import Page, expect
 from conftest import EXAMPLES, fill_form, outcome_shown
 from triage.answers import ALLOWED
 
+# A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.
+pytestmark = pytest.mark.slow
+
 AUDIENCES = ["patient", "clinician"]
 
 

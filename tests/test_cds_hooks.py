@@ -492,3 +492,17 @@ def test_nothing_identifying_reaches_a_log_or_a_response(client, caplog):
     for detail in (*PATIENT_DETAILS, "Dr Jones"):
         assert detail not in logged
         assert all(detail not in text for text in texts)
+
+
+def test_card_urls_come_from_the_public_url_not_the_host_header(make_app):
+    client = make_app(HSG_PUBLIC_URL="https://intranet.clinic.example/hsg").test_client()
+    body = hook_request(searchset(questionnaire_response(EXAMPLES["no_indication"])))
+    (card,) = client.post(SERVICE, json=body, headers={"Host": "evil.example"}).get_json()["cards"]
+    assert card["source"]["url"] == "https://intranet.clinic.example/hsg/rules?audience=clinician"
+    assert card["links"][0]["url"] == "https://intranet.clinic.example/hsg/?audience=clinician"
+
+
+def test_a_host_header_that_is_not_a_host_name_makes_no_card_url(client):
+    body = hook_request(searchset(questionnaire_response(EXAMPLES["no_indication"])))
+    response = client.post(SERVICE, json=body, headers={"Host": "evil.example/path@x"})
+    assert response.status_code == 400 and "evil" not in response.get_data(as_text=True)

@@ -10,6 +10,9 @@ BAD = {
     "HSG_RULES_FILE": ["/nonexistent/rules.toml"],
     "HSG_CLINIC_NAME": ["x" * 201, "two\nlines"],
     "HSG_CLINIC_CONTACT": ["tab\tseparated"],
+    "HSG_URL_PREFIX": ["hsg", "//evil.example", "/hsg/../x", "/a b", "https://x.example/hsg", "/hsg?x=1"],
+    "HSG_PUBLIC_URL": ["intranet.example.org", "ftp://x.example", "https://x.example/a b", "https://u@x.example",
+                       "https://x.example/hsg?q=1", "https://x.example//evil.example", "javascript:alert(1)"],
 }
 
 
@@ -62,6 +65,7 @@ def bad_rule_file(tmp_path):
     return str(path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,value", [
     ("HSG_RULES_FILE", "/nonexistent/rules.toml"),
     ("HSG_RULES_FILE", bad_rule_file),
@@ -126,3 +130,21 @@ def load_bundled_hash() -> str:
     from triage.ruleset import load_rule_set
 
     return load_rule_set().content_hash
+
+
+@pytest.mark.parametrize("misspelt,meant", [("HSG_CLINIC_NAM", "HSG_CLINIC_NAME"), ("HSG_TRUSTED_PROXY", "HSG_TRUSTED_PROXIES"),
+                                            ("HSG_PREFIX", "HSG_URL_PREFIX")])
+def test_an_unknown_setting_stops_start_up_naming_the_closest(make_app, misspelt, meant):
+    with pytest.raises(ConfigError) as raised:
+        make_app(**{misspelt: "x"})
+    assert str(raised.value).startswith(f"{misspelt}: not a setting; did you mean {meant}?")
+
+
+@pytest.mark.parametrize("value,prefix", [("/hsg", "/hsg"), ("/hsg/", "/hsg"), ("/tools/hsg-2.v1", "/tools/hsg-2.v1"), ("/", "")])
+def test_a_url_prefix_is_a_plain_path(make_app, value, prefix):
+    assert make_app(HSG_URL_PREFIX=value).extensions["hsg"].url_prefix == prefix
+
+
+def test_a_public_url_loses_its_trailing_slash(make_app):
+    app = make_app(HSG_PUBLIC_URL="https://intranet.example.org:8443/hsg/")
+    assert app.extensions["hsg"].public_url == "https://intranet.example.org:8443/hsg"

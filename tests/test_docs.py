@@ -28,3 +28,12 @@ def test_security_and_embedding_guides_exist_and_name_real_tests():
         for test_file in re.findall(r"`(tests/[a-z_]+\.py)`", text):
             assert (docs.parent / test_file).exists(), (guide, test_file)
     assert "/api/v1/openapi.json" in README
+
+
+def test_security_guide_names_the_server_that_serve_runs():
+    from triage.serve import default_server
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
+    assert f"runs its server ({default_server()} by\n  default)" in text
+    assert "gunicorn without an" not in text
+

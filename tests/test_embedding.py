@@ -16,6 +16,9 @@ from conftest import EXAMPLES, console_script, free_port
 from test_prefix import urls
 from triage.answers import ALLOWED
 
+# A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.
+pytestmark = pytest.mark.slow
+
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "embedding.md"
 PREFIX = "/hsg"
 

@@ -13,6 +13,9 @@ import pytest
 
 from conftest import EXAMPLES
 
+# Starts Java for the Nu HTML checker: `pytest -m "not slow"` leaves it out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "tests" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

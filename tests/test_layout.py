@@ -10,6 +10,9 @@ from pypdf import PdfReader
 
 from conftest import EXAMPLES, fill_form, outcome_shown
 
+# A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.
+pytestmark = pytest.mark.slow
+
 #: Sideways scrolling that WCAG 1.4.10 (Reflow) forbids: the page, or any box
 #: that scrolls on its own. Returns what overflows, for the failure message.
 OVERFLOW = """() => {

@@ -13,6 +13,9 @@ import pytest
 
 from conftest import EXAMPLES
 
+# A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 
 

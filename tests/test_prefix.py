@@ -104,3 +104,35 @@ def test_the_openapi_document_names_the_prefix(make_app):
     client = make_app(HSG_TRUSTED_PROXIES="1").test_client()
     servers = client.get("/api/v1/openapi.json", headers={"X-Forwarded-Prefix": PREFIX}).get_json()["servers"]
     assert servers == [{"url": PREFIX}]
+
+
+def test_hsg_url_prefix_serves_every_page_under_it_and_nothing_else(make_app, monkeypatch):
+    app = make_app(HSG_URL_PREFIX=PREFIX)
+    client = app.test_client()
+    for path in PAGES:
+        response = client.get(PREFIX + path)
+        assert response.status_code == 200, path
+        for _, _, url in urls(response.get_data(as_text=True)):
+            assert url.startswith((PREFIX + "/", "#", "https://")), (path, url)
+    result = client.post(PREFIX + "/result", data=EXAMPLES["not_yet"])
+    assert result.status_code == 200 and f'action="{PREFIX}/result' in result.get_data(as_text=True)
+    for outside in ("/", "/rules", "/hsgx/rules", "/healthz"):
+        assert client.get(outside).status_code == 404, outside
+    bare = client.get(PREFIX + "?audience=clinician", headers={"Host": "evil.example"})
+    assert bare.status_code == 308 and bare.headers["Location"] == PREFIX + "/?audience=clinician"
+
+
+@pytest.mark.parametrize("forged", ["//evil.example", "https://evil.example", "/hsg/../..", "/a b", "\\\\evil.example"])
+def test_a_trusted_prefix_that_is_not_a_plain_path_is_refused(make_app, forged):
+    client = make_app(HSG_TRUSTED_PROXIES="1").test_client()
+    for path in ("/", "/api/v1/openapi.json", "/rules"):
+        response = client.get(path, headers={"X-Forwarded-Prefix": forged})
+        assert response.status_code == 400, (forged, path)
+        assert "evil" not in response.get_data(as_text=True) and "Location" not in response.headers
+
+
+def test_no_forged_host_reaches_a_location(make_app):
+    client = make_app(HSG_URL_PREFIX=PREFIX).test_client()
+    for path in (PREFIX, PREFIX + "?lang=es"):
+        response = client.get(path, headers={"Host": "evil.example"})
+        assert response.status_code == 308 and response.headers["Location"].startswith(PREFIX + "/")

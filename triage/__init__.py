@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ConfigError, load_settings
 from .engine import Engine
+from .mount import Mount, PlainScriptName
 from .resources import resource_dir
 
 __all__ = ["ConfigError", "create_app"]
@@ -41,6 +42,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_request_limits(app)
     register_metrics(app)
 
+    # Innermost first: whatever sets the prefix, the app sees a plain path.
+    app.wsgi_app = PlainScriptName(app.wsgi_app)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(
             app.wsgi_app,
@@ -50,6 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             x_port=settings.trusted_proxies,
             x_prefix=settings.trusted_proxies,
         )
+    if settings.url_prefix:
+        app.wsgi_app = Mount(app.wsgi_app, settings.url_prefix)
     return app
 
 

@@ -14,7 +14,7 @@ import json
 from typing import Any, Literal
 from uuid import uuid4
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -23,6 +23,7 @@ from .fhir_questionnaire import QUESTIONNAIRE_CANONICAL, QUESTIONNAIRE_URL, Unre
 from .integration_http import ALL_METHODS, allow_cross_origin, allowed_methods, limit_body
 from .integration_text import integration_text
 from .problems import FieldProblem, problem_response
+from .public_url import absolute_url_for
 
 SERVICE_ID = "hsg-indications"
 ORDER_SIGN_SERVICE_ID = "hsg-indications-order-sign"
@@ -199,7 +200,7 @@ def _card(assessment) -> dict:
         ),
         "source": {
             "label": text["source_label"],
-            "url": url_for("pages.rules", audience="clinician", _external=True),
+            "url": absolute_url_for("pages.rules", audience="clinician"),
         },
         # Offered to the clinician on dismissing the card; feedback counts them.
         "overrideReasons": override_reasons(),
@@ -209,7 +210,7 @@ def _card(assessment) -> dict:
         "links": [
             {
                 "label": text["form_link_label"],
-                "url": url_for("pages.form", audience="clinician", _external=True),
+                "url": absolute_url_for("pages.form", audience="clinician"),
                 "type": "absolute",
             }
         ],

@@ -9,14 +9,14 @@ from .answers import ALLOWED, FIELDS, Answers
 from .audience import AUDIENCES
 from .config import ConfigError
 from .ruleset import RuleSetError, load_rule_set
-from .serve import SERVERS
+from .serve import BODY_TIMEOUT, HTTP_MODES, SERVERS
 
 
-def _app():
+def _app(**settings: str):
     from . import create_app
 
     try:
-        return create_app()
+        return create_app(settings)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
 
@@ -71,17 +71,36 @@ def rules(check_file: str | None) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="IP address (or name) to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes [default: one per core].")
 @click.option("--server", type=click.Choice(SERVERS),
               help="WSGI server [default: granian; waitress on Windows]. See docs/deployment.md.")
 @click.option("--threads", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Threads per worker (granian, gunicorn-gthread) or per core (waitress).")
-def serve(host: str, port: int, workers: int | None, server: str | None, threads: int) -> None:
+              help="Threads per worker (gunicorn-gthread) or per core (waitress).")
+@click.option("--prefix", help="URL path to serve the app under, such as /hsg (overrides HSG_URL_PREFIX).")
+@click.option("--http", type=click.Choice(HTTP_MODES), default="1", show_default=True,
+              help="HTTP version: 1, or 2 / auto to accept cleartext HTTP/2 too (granian only).")
+@click.option("--body-timeout", type=click.FloatRange(1, 300), default=BODY_TIMEOUT, show_default=True,
+              help="Seconds a client has to send a request body (granian; gunicorn and waitress: idle time).")
+def serve(host: str, port: int, workers: int | None, server: str | None, threads: int, prefix: str | None,
+          http: str, body_timeout: float) -> None:
     """Serve the web app on a production WSGI server."""
-    from .serve import default_workers, serve as run
+    from .listen import AddressError
+    from .serve import ServeError, default_workers, serve as run
 
-    app = _app()
-    click.echo(f"Serving the HSG indication helper on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run(app, host, port, workers or default_workers(), server, threads)
+    app = _app(**({"HSG_URL_PREFIX": prefix} if prefix is not None else {}))
+    settings = app.extensions["hsg"]
+    try:
+        # Checks the address and the options before the banner, so that a
+        # failure is the only line printed.
+        run(app, host, port, workers or default_workers(), server, threads, http, body_timeout,
+            on_ready=lambda address: click.echo(
+                f"Serving the HSG indication helper on {_origin(address, port)}{settings.url_prefix}/ (Ctrl+C to stop)",
+                err=True))
+    except (ServeError, AddressError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _origin(address: str, port: int) -> str:
+    return f"http://[{address}]:{port}" if ":" in address else f"http://{address}:{port}"

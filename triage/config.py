@@ -6,10 +6,12 @@ whose message names the variable, and start-up stops.
 """
 
 import os
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .order_codes import OrderCodes, OrderCodesError, load_order_codes
 from .ruleset import RuleSet, RuleSetError, load_rule_set
@@ -34,7 +36,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HSG_TRUSTED_PROXIES", "0", "How many proxies in front are trusted for X-Forwarded-* headers, including X-Forwarded-Prefix."),
     Setting("HSG_ORDER_CODES_FILE", "(the bundled order codes)", "Path of an alternative list of the order codes that mean an HSG (CDS Hooks), validated at start-up."),
     Setting("HSG_METRICS", "0", "1 counts CDS Hooks feedback in Prometheus multi-process mode and serves GET /metrics; needs PROMETHEUS_MULTIPROC_DIR, an empty writable directory."),
+    Setting("HSG_URL_PREFIX", "(none)", "URL path the app is served under when the server receives the full path, such as /hsg; the same on every server (serve --prefix sets it too)."),
+    Setting("HSG_PUBLIC_URL", "(none)", "The address people reach the app's home page at, such as https://intranet.example.org/hsg: the only base of absolute links (CDS Hooks cards); without it, the request's own host."),
 )
+
+#: HSG_ variables that are not app settings: the test suite reads these.
+NOT_APP_SETTINGS = ("HSG_SOURCE_DOCUMENT",)
 
 MAX_TEXT_LENGTH = 200
 
@@ -55,12 +62,15 @@ class Settings:
     frame_ancestors: str
     rules: RuleSet
     trusted_proxies: int
+    url_prefix: str
+    public_url: str | None
     order_codes: OrderCodes
     #: Where prometheus_client's worker files go when metrics are on; None: metrics off.
     metrics_dir: Path | None = None
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
+    _refuse_unknown(environ)
     return Settings(
         clinic_name=_text(environ, "HSG_CLINIC_NAME"),
         clinic_contact=_text(environ, "HSG_CLINIC_CONTACT"),
@@ -69,7 +79,46 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         trusted_proxies=_trusted_proxies(environ),
         order_codes=_order_codes(environ),
         metrics_dir=_metrics_dir(environ),
+        url_prefix=_url_prefix(environ),
+        public_url=_public_url(environ),
     )
+
+
+def _refuse_unknown(environ: Mapping[str, str]) -> None:
+    # A misspelt setting would otherwise be ignored in silence, and the app
+    # would run without the clinic's name, rule set or framing policy.
+    known = [setting.name for setting in SETTINGS]
+    for name in sorted(environ):
+        if name.startswith("HSG_") and name not in known and name not in NOT_APP_SETTINGS:
+            closest = difflib.get_close_matches(name, known, n=1, cutoff=0)
+            raise ConfigError(f"{name}: not a setting; did you mean {closest[0]}? (settings: {', '.join(known)})")
+
+
+#: A plain URL path: segments of unreserved characters, no empty, `.` or `..` segment.
+PLAIN_PATH = re.compile(r"(?:/(?!\.{1,2}(?:/|$))[A-Za-z0-9._~-]+)+")
+
+
+def _url_prefix(environ: Mapping[str, str]) -> str:
+    value = environ.get("HSG_URL_PREFIX", "").strip()
+    if not value or value == "/":
+        return ""
+    if not PLAIN_PATH.fullmatch(value.rstrip("/")):
+        raise ConfigError(f"HSG_URL_PREFIX: must be a plain path such as /hsg (letters, digits, - . _ ~), got {value!r}")
+    return value.rstrip("/")
+
+
+_HOST_AND_PORT = re.compile(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def _public_url(environ: Mapping[str, str]) -> str | None:
+    value = environ.get("HSG_PUBLIC_URL", "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    path = parts.path.rstrip("/")
+    if (parts.scheme not in ("http", "https") or not _HOST_AND_PORT.fullmatch(parts.netloc) or parts.query or parts.fragment or (path and not PLAIN_PATH.fullmatch(path))):
+        raise ConfigError(f"HSG_PUBLIC_URL: must be an http(s) address such as https://intranet.example.org/hsg, got {value!r}")
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def _text(environ: Mapping[str, str], name: str) -> str | None:

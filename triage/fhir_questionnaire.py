@@ -112,6 +112,10 @@ class UnreadableResponse(Exception):
     issues: list[Issue] = field(default_factory=list)
 
 
+#: Issues reported for one response at most; reading stops there.
+MAX_ISSUES = 20
+
+
 def _where(link_id: str) -> str:
     return f"QuestionnaireResponse.item.where(linkId='{link_id}')"
 
@@ -151,7 +155,14 @@ def read_response(resource: object, *, finished_only: bool = False) -> Answers:
     questions = {question.field: question for question in load_questions()}
     values: dict[str, str] = {}
     seen: set[str] = set()
+    truncated = False
     for index, item in enumerate(items):
+        if len(issues) >= MAX_ISSUES:
+            # Thousands of bad items in a 64 KiB body would otherwise cost
+            # megabytes of OperationOutcome and a fifth of a second each.
+            issues.append(Issue("too-costly", diagnostic("too_many_issues", count=str(MAX_ISSUES))))
+            truncated = True
+            break
         link_id = item.get("linkId") if isinstance(item, dict) else None
         if not isinstance(link_id, str):
             issues.append(Issue("structure", diagnostic("item_not_an_object"), f"QuestionnaireResponse.item[{index}]"))
@@ -167,7 +178,7 @@ def read_response(resource: object, *, finished_only: bool = False) -> Answers:
             if value is not None:
                 values[link_id] = value
     for field_id in FIELDS:
-        if field_id not in seen:
+        if field_id not in seen and not truncated:
             issues.append(Issue("required", diagnostic("missing_item", link_id=field_id, system=code_system(field_id)),
                                 _where(field_id)))
     if issues:

@@ -3,9 +3,14 @@
 Flask refuses a body whose Content-Length is over the limit. A chunked body
 has no Content-Length: gunicorn marks such streams as terminated, and Werkzeug
 then reads up to the limit and silently stops, so an oversized form would be
-cut short and answered as if it were complete. Reading it here first turns
-that into the same 413 as a declared length.
+cut short and answered as if it were complete, and a body of exactly the limit
+could not be told from a longer one. Reading one byte past the limit here
+turns an oversized stream into the same 413 as a declared length, and gives
+the views a body of known length. (Under granian, rsgi_bridge.py has already
+read the body and declared its length.)
 """
+
+from io import BytesIO
 
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -17,9 +22,13 @@ def _refuse_oversized_streams() -> None:
         return
     if "wsgi.input_terminated" not in request.environ:
         return  # Werkzeug gives an unterminated stream of unknown length no body at all
-    # Cached, so the form parser and the views read the same bytes again.
-    if len(request.get_data(cache=True)) >= limit:
+    # Before Werkzeug wraps the stream (it would stop at the limit), so one
+    # byte more says whether the body is over it.
+    body = request.environ["wsgi.input"].read(limit + 1)
+    if len(body) > limit:
         raise RequestEntityTooLarge()
+    request.environ["wsgi.input"] = BytesIO(body)
+    request.environ["CONTENT_LENGTH"] = str(len(body))
 
 
 def register(app: Flask) -> None:
