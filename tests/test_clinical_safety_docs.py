@@ -15,7 +15,8 @@ TEST_REFERENCE = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
 FIELDS = ["Hazard", "Cause", "Effect", "Possible harm", "Initial risk", "Controls in the product",
           "Controls for the deploying organisation (DCB0160)", "Residual risk", "Status"]
 REQUIRED_HAZARDS = ["False reassurance when nothing matches", "unsafe", "age boundary", "rule file",
-                    "stale", "misunderstands the result", "iframe", "Answers leaking"]
+                    "stale", "misunderstands the result", "iframe", "Answers leaking",
+                    "aged 40 or over told to wait", "tubal risk factors told to wait"]
 
 
 @cache
@@ -82,3 +83,13 @@ def test_every_rating_follows_the_stated_matrix(title):
     hazard_id = title.split(".")[0]
     summary = re.search(rf"^\| {hazard_id} \| .+ \| (\d) \| (\d) \|$", HAZARD_LOG, re.M)
     assert summary and (int(summary.group(1)), int(summary.group(2))) == (ratings["Initial"][2], ratings["Residual"][2])
+
+
+def test_the_safety_case_report_names_the_versions_that_ship():
+    """A fact that drifts: the report's product line names the bundled rule set and context versions."""
+    from triage.clinical_context import load_clinical_context
+    from triage.ruleset import load_rule_set
+
+    head = (DOCS / "safety-case-report.md").read_text(encoding="utf-8").split("## 1.")[0]
+    named = dict(re.findall(r"`(hsg-indications\.toml|clinical-context\.toml)` (\d[\w.-]*\w)", re.sub(r"\s+", " ", head)))
+    assert named == {"hsg-indications.toml": load_rule_set().version, "clinical-context.toml": load_clinical_context().version}
