@@ -6,7 +6,8 @@ Needs the test extras (Playwright): `.venv/bin/pip install -e '.[test]'`.
 
 Serves the app on a free local port, drives Debian's Chromium with Playwright
 (CHROMIUM_PATH overrides /usr/bin/chromium) and saves the form, a patient
-result and a clinician result at a desktop width (1280 px) and at 320 px.
+result and a clinician result at a desktop width (1280 px) and on a phone
+(375 × 667, the screen the result page's budgets are measured on).
 `--extra` also saves dark-scheme and print views to /tmp for a reviewer's eye;
 those are not committed.
 """
@@ -33,7 +34,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 #: The answers behind each result shot: one typical indication, one open question.
 ANSWERS = dict(months_trying="12_or_more", age_bracket="under_35", pregnancy_losses="none",
                pelvic_infection="yes", pelvic_surgery="no", pelvic_pain="unsure")
-SIZES = {"desktop": (1280, 1000), "320": (320, 1000)}
+SIZES = {"desktop": (1280, 1000), "phone": (375, 667)}
 SHOTS = {
     "form": ("/", None),
     "result-patient": ("/", ANSWERS),

@@ -42,8 +42,25 @@ def statements(audience):
 
 
 def shown(statement) -> str:
-    """A statement as it reads on a page: its text, then its named sources."""
-    return f"{statement.text} Source: {'; '.join(CONTEXT.source_names(statement))}."
+    """A statement's named sources as a page cites them."""
+    return f"Source: {'; '.join(CONTEXT.source_names(statement))}."
+
+
+def cited(text: str, statement) -> bool:
+    """The statement is on the (plain-text) page, and the next citation after it names its sources.
+
+    Clinicians and /rules cite beside each statement, or once under a list
+    whose statements all share their sources.
+    """
+    at = text.find(statement.text)
+    return at >= 0 and text.find("Source: ", at) == text.find(shown(statement), at) >= 0
+
+
+def shown_to_patient(html: str, statement) -> bool:
+    """On a patient result: the statement, and its sources under "Where this information comes from"."""
+    text = plain(html)
+    sources = plain(html[html.index("<summary>Where this information comes from</summary>"):])
+    return statement.text in text and all(name in sources for name in CONTEXT.source_names(statement))
 
 
 def plain(html: str) -> str:
@@ -153,11 +170,11 @@ CLINICIAN_MUST_SHOW = [("before_hsg", "radiologyinfo_hsg"), ("before_hsg", "msd_
 def test_clinician_result_shows_asrm_nice_acr_and_eshre_context_with_sources(client, outcome):
     html = post(client, EXAMPLES[outcome], "clinician")
     for topic_id, source in CLINICIAN_MUST_SHOW:
-        assert shown(find(topic_id, source)) in plain(html), (topic_id, source)
+        assert cited(plain(html), find(topic_id, source)), (topic_id, source)
     for name in ("ASRM committee opinion", "NICE clinical guideline CG156", "ACR Appropriateness Criteria", "ESHRE guideline"):
         assert f"Source: {name}" in html
     assert "HyCoSy" in html and "Usually appropriate" in html and "check NICE for the current version" in html
-    assert "Clinical context beyond the source" in html and "does not change any outcome" in html
+    assert "Guideline context for these answers" in html and "does not change any outcome" in html
 
 
 @pytest.mark.parametrize("outcome", EXAMPLES)
@@ -173,22 +190,22 @@ def test_clinician_result_always_shows_pre_hsg_checks_and_guideline_timing_first
 
 
 def test_recurrent_loss_note_is_for_these_answers_only_when_that_indication_matched(client):
-    note = shown(find("recurrent_pregnancy_loss", "eshre_rpl"))
+    note = find("recurrent_pregnancy_loss", "eshre_rpl")
     matched = post(client, {**EXAMPLES["no_indication"], "pregnancy_losses": "three_or_more"}, "clinician")
     position, other = matched.find('id="context-recurrent_pregnancy_loss"'), matched.find('id="context-other"')
     assert 0 < position and (other < 0 or position < other), "for these answers, not under 'other'"
-    assert note in plain(matched) and "ultrasound" in note
+    assert cited(plain(matched), note) and "ultrasound" in note.text
     unmatched = plain(post(client, EXAMPLES["no_indication"], "clinician"))
     assert "Recurrent pregnancy loss" in unmatched
-    assert unmatched.index("Other guideline context") < unmatched.index(note)
+    assert unmatched.index("Other guideline context") < unmatched.index(note.text)
     # imaging choices are for these answers only when an HSG is in question at all
-    assert unmatched.index("Other guideline context") < unmatched.index(shown(find("imaging_choices", "acr_infertility")))
+    assert unmatched.index("Other guideline context") < unmatched.index(find("imaging_choices", "acr_infertility").text)
 
 
 def test_clinician_rules_page_shows_all_clinician_context(client):
     html = plain(page(client.get("/rules?audience=clinician")))
     for _, statement in statements("clinician"):
-        assert shown(statement) in html
+        assert cited(html, statement), statement.text
     assert "Before an HSG: tell your clinician" not in html
 
 
@@ -211,24 +228,26 @@ def always_for(topic_id: str):
 @pytest.mark.parametrize("outcome", HSG_IN_PLAY)
 def test_every_patient_result_with_an_hsg_in_play_prompts_about_pregnancy_infection_contrast_bleeding_and_timing(
         client, outcome, prefix):
-    html = plain(post(client, EXAMPLES[outcome], prefix=prefix))
+    raw = post(client, EXAMPLES[outcome], prefix=prefix)
+    html = plain(raw)
     assert "Before an HSG: tell your clinician" in html
     for prompt in PATIENT_PROMPTS:
         assert prompt in html, prompt
     for statement in always_for("before_hsg_patient"):
-        assert shown(statement) in html
+        assert shown_to_patient(raw, statement), statement.text
     assert "Clinical context beyond the source" not in html, "clinician context stays in the clinician register"
 
 
 @pytest.mark.parametrize("prefix", ["", "/embed"])
 @pytest.mark.parametrize("outcome", HSG_IN_PLAY)
 def test_every_patient_result_with_an_hsg_in_play_has_the_after_test_safety_net(client, outcome, prefix):
-    html = plain(post(client, EXAMPLES[outcome], prefix=prefix))
+    raw = post(client, EXAMPLES[outcome], prefix=prefix)
+    html = plain(raw)
     assert "After an HSG" in html
     for sentence in SAFETY_NET:
         assert sentence in html, sentence
     for statement in always_for("after_hsg_patient"):
-        assert shown(statement) in html
+        assert shown_to_patient(raw, statement), statement.text
 
 
 def test_the_safety_net_is_on_every_patient_result_with_an_hsg_in_play_over_all_combinations(client):
@@ -258,15 +277,15 @@ def test_no_patient_text_says_iodine_allergy_or_blames_the_tubes_for_miscarriage
 
 
 def test_the_antibiotic_prompt_is_only_for_a_past_pelvic_infection(client):
-    prompt = shown(find("before_hsg_patient", "jpathogens_2016"))
-    assert prompt in plain(post(client, EXAMPLES["commonly_recommended"]))  # pelvic_infection = yes
-    assert prompt not in plain(post(client, EXAMPLES["may_be_considered"]))  # pelvic_infection = no
+    prompt = find("before_hsg_patient", "jpathogens_2016")
+    assert shown_to_patient(post(client, EXAMPLES["commonly_recommended"]), prompt)  # pelvic_infection = yes
+    assert prompt.text not in plain(post(client, EXAMPLES["may_be_considered"]))  # pelvic_infection = no
 
 
 def test_the_patient_rules_page_shows_the_safety_prompts(client):
     html = plain(page(client.get("/rules")))
     for _, statement in statements("patient"):
-        assert shown(statement) in html
+        assert cited(html, statement), statement.text
 
 
 def blocks(html: str) -> list[str]:
@@ -308,7 +327,7 @@ def test_the_text_result_carries_the_prompts_or_the_clinician_checks(monkeypatch
     patient = CliRunner().invoke(main, ["assess", *options]).output
     if outcome in HSG_IN_PLAY:
         for statement in always_for("before_hsg_patient") + always_for("after_hsg_patient"):
-            assert f"- {shown(statement).replace(' Source: ', ' (Source: ')})" in patient
+            assert f"- {statement.text} ({shown(statement)})" in patient
     clinician = CliRunner().invoke(main, ["assess", *options, "--audience", "clinician"]).output
     for topic_id, source in CLINICIAN_MUST_SHOW[:6]:  # checks before an HSG, and guideline timing
         assert find(topic_id, source).text in clinician

@@ -112,6 +112,8 @@ def test_every_result_names_a_local_rule_set_its_version_and_hash(make_app, tmp_
             "Riverside HSG indications", "2.3.0", rules.content_hash), outcome
         for prefix in ("", "/embed"):
             html = client.post(f"{prefix}/result", data=answers).get_data(as_text=True)
+            assert "Riverside HSG indications" in html and "version 2.3.0" in html, "patients see which rules"
+            html = client.post(f"{prefix}/result?audience=clinician", data=answers).get_data(as_text=True)
             assert "Riverside HSG indications" in html and "version 2.3.0" in html and rules.short_hash in html
     rules_api = client.get("/api/v1/rules").get_json()
     assert (rules_api["name"], rules_api["version"], rules_api["hash"]) == ("Riverside HSG indications", "2.3.0", rules.content_hash)

@@ -87,16 +87,27 @@ def test_no_one_with_a_tubal_risk_factor_is_told_to_wait(client):
 @pytest.mark.parametrize("case", CASES)
 def test_result_page_shows_escalations_straight_after_the_outcome(client, case, audience):
     html = result_page(client, CASES[case], audience)
-    outcome_end = html.index("</section>", html.index('class="outcome'))
-    escalations = html.index('<section class="escalations"')
-    assert html[outcome_end:escalations].strip() == "</section>", "nothing comes between the outcome and the escalations"
+    outcome_end = html.index("</section>", html.index('class="outcome')) + len("</section>")
+    if audience == "patient":
+        # The patient reads them first after the outcome, with why.
+        escalations = html.index('<section class="escalations"')
+        assert html[outcome_end:escalations].strip() == "", "nothing comes between the outcome and the escalations"
+    else:
+        # The clinician's summary list opens with them; the detail follows the referral summary.
+        summary_list = html.index('<dl class="summary-list"')
+        assert html[outcome_end:summary_list].strip() == ""
+        first_row = html[summary_list:html.index("</div>", summary_list)]
+        assert "<dt>Guideline escalations</dt>" in first_row
+        for escalation_id in EXPECTED[case]:
+            assert wording(escalation_id, audience).title in first_row
     shown = re.findall(r'id="escalation-([a-z0-9_]+)"', html)
     assert shown == EXPECTED[case]
     for escalation_id in shown:
         text = wording(escalation_id, audience)
         assert text.title in html and text.explanation in html
     assert ("evaluate now rather than wait" if audience == "clinician" else "Talk to a clinician now rather than waiting") in html
-    assert "Source: ASRM committee opinion" in html or "Source: NICE clinical guideline CG156" in html
+    sources = html if audience == "clinician" else html[html.index("<summary>Where this information comes from</summary>"):]
+    assert "ASRM committee opinion" in sources or "NICE clinical guideline CG156" in sources
 
 
 def test_see_clinician_sooner_has_its_own_heading_and_next_step(client):

@@ -1,6 +1,7 @@
 """The web form: radio groups, required answers, and an error summary linked to the fields."""
 
 import re
+from html import unescape
 
 import pytest
 
@@ -25,7 +26,7 @@ def test_every_question_has_a_hint_linked_to_its_fieldset(client):
     html = client.get("/").get_data(as_text=True)
     for question in load_questions():
         assert f'aria-describedby="{question.field}-hint"' in html
-        assert f'id="{question.field}-hint">{question.hint}</p>' in html
+        assert f'id="{question.field}-hint">{question.patient.hint}</p>' in html
 
 
 def test_an_empty_submission_lists_every_question_in_an_error_summary(client):
@@ -36,7 +37,7 @@ def test_an_empty_submission_lists_every_question_in_an_error_summary(client):
     assert 'class="error-summary" role="alert"' in html and "autofocus" in html
     for question in load_questions():
         first = f"{question.field}-{question.options[0].value}"
-        assert f'<li><a href="#{first}">{question.error}</a></li>' in html
+        assert f'<li><a href="#{first}">{question.patient.error}</a></li>' in html
         assert f'id="{first}"' in html, "the summary link must land on the field"
         assert f'id="{question.field}-error"' in html
         assert f'aria-describedby="{question.field}-hint {question.field}-error"' in html
@@ -68,3 +69,28 @@ def test_change_your_answers_fills_the_form_in_again(client):
     html = client.post("/", data=EXAMPLES["may_be_considered"]).get_data(as_text=True)
     assert html.count(" checked>") == 6
     assert "error-summary" not in html
+
+
+def test_the_clinician_form_asks_about_the_patient_in_clinical_words(client):
+    """Questions are worded for the person answering: a clinician answers about a patient."""
+    html = unescape(client.get("/?audience=clinician").get_data(as_text=True))
+    for question in load_questions():
+        assert question.clinician.label in html and question.patient.label not in html
+        for option in question.options:
+            assert f'<label for="{question.field}-{option.value}">{option.clinician}</label>' in html
+    assert "Has the patient had pelvic surgery?" in html and "I am not trying to get pregnant" not in html
+    errors = unescape(client.post("/result?audience=clinician", data={}).get_data(as_text=True))
+    for question in load_questions():
+        assert question.clinician.error in errors
+
+
+@pytest.mark.parametrize("query", ["", "?audience=clinician"])
+def test_the_opt_out_answers_are_set_apart_after_an_or(client, query):
+    html = client.get("/" + query).get_data(as_text=True)
+    for question in load_questions():
+        (opt_out,) = question.opt_out
+        fieldset = html[html.index(f'aria-describedby="{question.field}-hint"'):]
+        fieldset = fieldset[:fieldset.index("</fieldset>")]
+        divider, radio = fieldset.index('<p class="or">or</p>'), fieldset.index(f'id="{question.field}-{opt_out}"')
+        assert divider < radio and fieldset.count('class="or"') == 1
+        assert all(fieldset.index(f'id="{question.field}-{o.value}"') < divider for o in question.options if o.value != opt_out)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
+from triage.result_view import HSG_IN_PLAY
 
 SVG = Path(__file__).resolve().parent.parent / "static" / "hsg-diagram.svg"
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -34,9 +35,14 @@ def test_the_drawing_is_small_and_self_contained():
 
 
 @pytest.mark.parametrize("outcome", EXAMPLES)
-def test_patient_results_show_the_drawing_with_a_text_alternative(client, outcome):
+def test_patient_results_with_an_hsg_in_play_show_the_drawing_with_a_text_alternative(client, outcome):
     html = unescape(client.post("/result", data=EXAMPLES[outcome]).get_data(as_text=True))
-    figure = re.search(r'<figure class="diagram-figure">(.*?)</figure>', html, re.S).group(1)
+    if outcome not in HSG_IN_PLAY:
+        assert "hsg-diagram" not in html, "what happens during an HSG is for results where one is in play"
+        return
+    details = html[html.index("<summary>What happens during an HSG</summary>"):]
+    figure = re.search(r'<figure class="diagram-figure">(.*?)</figure>', details[:details.index("</details>")], re.S).group(1)
+    assert "shows both results the test can have" in figure
     assert re.search(r'<img class="diagram" src="/static/hsg-diagram[.\w]*\.svg" width="400" height="300" alt="[^"]{40,}">', figure)
     assert "dye spills out" not in figure  # the caption says it in sentences, not labels
     assert "the tube is open" in figure and "the tube is blocked" in figure

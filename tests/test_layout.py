@@ -118,7 +118,7 @@ def pdf_text(page: Page) -> str:
 
 #: What is for the screen only: the skip link, the site navigation, the register switch and the buttons.
 CHROME = ["Skip to main content", r"Questions\s+Rules and sources\s+About", "Show the patient version",
-          "Show the clinician version", "You are reading", "Change the answers", "Change your answers", "Start again",
+          "Show the version for clinicians", "Change the answers", "Change your answers", "Start again",
           "See what this means", "Privacy"]
 
 
@@ -128,11 +128,22 @@ def test_clinician_result_prints_the_result_and_the_referral_summary(page: Page,
     rules = app.extensions["hsg"].rules
     flat = re.sub(r"\s+", "", text)
     for wanted in ("HSG commonly recommended", "Infertility", "Previous pelvic infection", "Referral summary",
-                   "HSG indication summary", "months_trying=12_or_more", rules.disclaimer["clinician"]):
+                   "HSG indication summary", "trying to conceive: 12 months or more", rules.disclaimer["clinician"],
+                   "Matched indications, with their evidence", "If a couple has been trying to conceive for a year"):
         assert re.sub(r"\s+", "", wanted) in flat, wanted
-    assert f"sha256{rules.content_hash}" in flat, "the summary's long lines wrap instead of being cut off"
+    assert re.search(r"HSGindicationsummary,\d{1,2}[A-Z][a-z]+\d{4}", flat), "dated"
+    assert "decideonsuitabilityandsafety." in flat, "the whole summary prints, not the box's scrolled view"
+    assert "Guideline context for these answers" not in text, "Details that do not matter on paper stay out"
     for unwanted in CHROME:
         assert not re.search(unwanted, text), unwanted
+
+
+def test_printed_links_show_where_they_go(page: Page):
+    open_state(page, "result", "see_clinician_sooner", "patient")
+    text = re.sub(r"\s+", "", pdf_text(page))
+    assert "Aboutthistool(/about)" in text
+    open_state(page, "result", "see_clinician_sooner", "clinician")
+    assert "(#escalation" not in re.sub(r"\s+", "", pdf_text(page)), "a link within the page is not an address"
 
 
 def test_patient_result_prints_cleanly(page: Page, app):
@@ -141,7 +152,8 @@ def test_patient_result_prints_cleanly(page: Page, app):
     flat = re.sub(r"\s+", "", text)
     rules = app.extensions["hsg"].rules
     for wanted in ("An HSG may be considered", rules.outcomes["may_be_considered"]["patient"],
-                   "Past surgery in the pelvis", "What an HSG is", rules.disclaimer["patient"]):
+                   "Past surgery in the pelvis", "An HSG is an X-ray test of the womb", rules.disclaimer["patient"],
+                   "After an HSG"):
         assert re.sub(r"\s+", "", wanted) in flat, wanted
     for unwanted in CHROME:
         assert not re.search(unwanted, text), unwanted

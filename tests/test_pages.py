@@ -6,6 +6,8 @@ from html import unescape
 import pytest
 
 from conftest import EXAMPLES
+from triage.result_view import HSG_IN_PLAY
+from triage.wording import OUTCOME_LABELS
 
 PAGES = ["/", "/rules", "/about", "/embed", "/embed/rules", "/embed/about"]
 AUDIENCES = ["", "?audience=patient", "?audience=clinician"]
@@ -20,8 +22,8 @@ def test_every_page_renders_in_both_registers(client, path, query):
     assert html.startswith("<!doctype html>")
     assert '<html lang="en">' in html and "<h1>" in html
     assert "A clinician decides" in html
-    expected = "clinician" if "clinician" in query else "patient"
-    assert f"You are reading the <strong>{expected}</strong> version" in html or path.endswith("about")
+    other = "Show the patient version" if "clinician" in query else "Show the version for clinicians"
+    assert f'<p class="audience-switch">' in html and other in html or path.endswith("about")
 
 
 def test_unknown_audience_is_a_clear_400(client):
@@ -42,13 +44,36 @@ def test_result_page_explains_the_outcome_and_defers(client, app, outcome, audie
     assert response.status_code == 200
     html = unescape(response.get_data(as_text=True))
     rules = app.extensions["hsg"].rules
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert OUTCOME_LABELS[audience][outcome] in h1, "the heading names the outcome"
+    assert html.count("<h1") == 1
     assert rules.outcomes[outcome][audience] in html
+    assert rules.next_steps[outcome][audience] in html
+    assert html.index(rules.next_steps[outcome][audience]) < html.index("</section>"), "the next step is in the outcome panel"
     assert rules.disclaimer[audience] in html
-    assert f"version {rules.version}" in html and rules.short_hash in html
-    assert ("The test" if audience == "clinician" else "What an HSG is") in html
-    assert "recanalisation" in html, "the interventional-radiology note"
+    assert "recanalisation" in html or outcome not in HSG_IN_PLAY, "the interventional-radiology note where an HSG is in play"
     assert ("Referral summary" in html) == (audience == "clinician")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("outcome", EXAMPLES)
+def test_the_four_outcomes_look_different_in_words_and_shape(client, outcome):
+    """Never colour alone: each outcome has its own heading words and its own panel class (border shape and mark)."""
+    labels = {o: OUTCOME_LABELS["patient"][o] for o in EXAMPLES}
+    assert len(set(labels.values())) == len(labels)
+    html = unescape(post(client, outcome).get_data(as_text=True))
+    assert f'<section class="outcome outcome-{outcome}"' in html
+    css = client.get(re.search(r'href="(/static/result\.[0-9a-f]+\.css)"', html).group(1)).get_data(as_text=True)
+    assert f".outcome-{outcome}" in css or outcome == "commonly_recommended"
+
+
+def test_patients_see_no_hash_and_clinicians_only_the_short_one(client, app):
+    rules = app.extensions["hsg"].rules
+    for outcome in EXAMPLES:
+        patient = post(client, outcome).get_data(as_text=True)
+        assert not re.search(r"\b[0-9a-f]{64}\b", patient) and rules.short_hash not in patient
+        clinician = post(client, outcome, "clinician").get_data(as_text=True)
+        assert not re.search(r"\b[0-9a-f]{64}\b", clinician) and rules.short_hash in clinician
 
 
 def test_result_shows_each_indication_with_its_reason_and_source(client, app):
@@ -58,9 +83,37 @@ def test_result_shows_each_indication_with_its_reason_and_source(client, app):
         rule = rules[indication_id]
         assert rule.patient.title in html and rule.patient.explanation in html
         assert rule.source.quote in html and rule.source.section in html
-    assert "This came up because you answered:" in html
-    assert "How long have you been trying to get pregnant? <strong>12 months or more</strong>" in html
-    assert "Questions you were not sure about" in html
+    assert "Your answer: Time trying to get pregnant, <strong>12 months or more</strong>." in html
+    assert "What you were not sure about" in html
+
+
+def test_patient_order_outcome_escalations_reasons_unsure_before_during_after_sources_tool(client):
+    answers = {**EXAMPLES["commonly_recommended"], "pelvic_surgery": "yes", "months_trying": "6_to_11"}
+    html = unescape(client.post("/result", data=answers).get_data(as_text=True))
+    order = ['class="outcome ', 'class="escalations"', 'id="reasons-title"', 'id="open-title"', 'id="context-before_hsg_patient"',
+             "<summary>What happens during an HSG</summary>", 'id="context-after_hsg_patient"',
+             "<summary>Where this information comes from</summary>", "What this tool is:", "<summary>Your answers</summary>"]
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions), [m for m, _ in sorted(zip(order, positions), key=lambda x: x[1])]
+    assert "Source:" not in html[:html.index("<summary>Where this information comes from</summary>")], "no inline citations"
+
+
+def test_when_unsure_answers_could_change_the_outcome_the_heading_says_so(client):
+    everything_unsure = dict(months_trying="prefer_not_to_say", age_bracket="prefer_not_to_say", pregnancy_losses="prefer_not_to_say",
+                             pelvic_infection="unsure", pelvic_surgery="unsure", pelvic_pain="unsure")
+    html = unescape(client.post("/result", data=everything_unsure).get_data(as_text=True))
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert "We cannot tell yet from your answers" in h1
+    assert html.index('id="open-title"') < html.index("</main>")
+    assert not re.search(r"<h2[^>]*>", html[html.index("</h1>"):html.index('id="open-title"')]), "the open questions follow right there"
+    settled = unescape(post(client, "commonly_recommended").get_data(as_text=True))  # pain unsure: cannot change a typical match
+    assert "We cannot tell yet" not in settled
+
+
+def test_no_hsg_in_play_no_test_details(client):
+    for outcome in ("not_yet", "no_indication"):
+        html = unescape(post(client, outcome).get_data(as_text=True))
+        assert "What happens during an HSG" not in html and "Before an HSG" not in html and "After an HSG" not in html
 
 
 def test_not_yet_says_when_to_look_again(client):
@@ -68,22 +121,43 @@ def test_not_yet_says_when_to_look_again(client):
     assert "after 12 months of trying" in html
 
 
-def test_clinician_referral_summary_is_plain_text_with_version_and_sources(client, app):
+def test_clinician_page_is_a_summary_list_then_the_referral_summary(client, app):
     html = unescape(post(client, "commonly_recommended", "clinician").get_data(as_text=True))
-    summary = re.search(r"<pre>(.*?)</pre>", html, re.S).group(1)
+    summary_list = html[html.index('<dl class="summary-list"'):html.index("</dl>", html.index('<dl class="summary-list"'))]
+    for term in ("Indications", "Usual interval", "Unsure or withheld", "Not assessed"):
+        assert f"<dt>{term}</dt>" in summary_list
+    assert "Infertility</strong> (typical indication)" in summary_list
+    assert html.index('class="outcome ') < html.index('class="summary-list"') < html.index('id="referral-summary"')
+    assert html.index('id="referral-summary"') < html.index('id="context-before_referring"') < html.index("<details")
+    assert "Semen analysis" in html and "mid-luteal serum progesterone" in html and "Chlamydia" in html
+
+
+def test_clinician_referral_summary_is_plain_dated_text_in_words(client, app):
+    html = post(client, "commonly_recommended", "clinician").get_data(as_text=True)
+    textarea = re.search(r"<textarea ([^>]*)>(.*?)</textarea>", html, re.S)
+    assert "readonly" in textarea.group(1).split() and 'id="referral-summary"' in textarea.group(1)
+    assert '<label for="referral-summary">' in html
+    summary = unescape(textarea.group(2))
     rules = app.extensions["hsg"].rules
-    assert "months_trying=12_or_more" in summary
-    assert f"v{rules.version}, sha256 {rules.content_hash}" in summary
-    assert 'Source: "When is an HSG Recommended?"' in summary
+    assert re.search(r"^HSG indication summary, \d{1,2} [A-Z][a-z]+ \d{4}$", summary.splitlines()[0])
+    assert "- Infertility (typical indication): trying to conceive: 12 months or more." in summary
+    assert "- Age: Under 35" in summary
+    assert "Not assessed by this tool: possible pregnancy, active pelvic infection, previous reaction to contrast dye" in summary
+    assert f'Source of the indications: "{rules.rule_set.source_title}", section "When is an HSG Recommended?".' in summary
+    assert f"Rule set: {rules.rule_set.name}, version {rules.version}." in summary
+    assert "=" not in summary and "_" not in summary, "no codes"
+    assert not re.search(r"[0-9a-f]{12,}", summary), "no hash"
+    assert "patient-facing article" not in summary
     assert "<" not in summary
 
 
 def test_register_switch_reposts_answers_without_putting_them_in_the_url(client):
     html = unescape(post(client, "may_be_considered").get_data(as_text=True))
-    switch = re.search(r'<div class="audience-switch">(.*?)</div>', html, re.S).group(1)
-    assert 'method="post" action="/result?audience=clinician"' in switch
+    switch = re.search(r'<form method="post" action="([^"]*)" class="register-switch">(.*?)</form>', html, re.S)
+    assert switch.group(1) == "/result?audience=clinician"
+    assert 'class="link-button">Show the version for clinicians</button>' in switch.group(2)
     for field, value in EXAMPLES["may_be_considered"].items():
-        assert f'<input type="hidden" name="{field}" value="{value}">' in switch
+        assert f'<input type="hidden" name="{field}" value="{value}">' in switch.group(2)
     for href in re.findall(r'(?:href|action)="([^"]*)"', html):
         assert not any(value in href for value in ("under_6", "35_to_39")), href
 

@@ -119,14 +119,21 @@ def data_blocks():
         yield f"{indication.id}.patient.explanation", indication.patient.explanation
     for outcome, wording in rules.outcomes.items():
         yield f"outcomes.{outcome}.patient", wording["patient"]
+    for outcome, wording in rules.next_steps.items():
+        yield f"next_steps.{outcome}.patient", wording["patient"]
+    for escalation in rules.escalations:
+        yield f"{escalation.id}.patient.title", escalation.patient.title
+        yield f"{escalation.id}.patient.explanation", escalation.patient.explanation
     for field, note in rules.open_questions.items():
         yield f"open_questions.{field}", note
     yield "disclaimer.patient", rules.disclaimer["patient"]
     for question in load_questions():
         for part in ("label", "hint", "error"):
-            yield f"questions.{question.field}.{part}", getattr(question, part)
+            yield f"questions.{question.field}.{part}", getattr(question.patient, part)
         for option in question.options:
-            yield f"questions.{question.field}.{option.value}", option.label
+            yield f"questions.{question.field}.{option.value}", option.patient
+    # Short names of a word or two, measured together (see SHORT).
+    yield "questions.*.term", ". ".join(question.patient.term for question in load_questions()) + "."
 
 
 @pytest.mark.parametrize("name,text", list(data_blocks()))

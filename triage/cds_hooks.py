@@ -192,12 +192,7 @@ def _card(assessment) -> dict:
         # An escalation (rule set 1.1) asks for evaluation now rather than
         # waiting: that is worth more than an info card's quiet grey.
         "indicator": "warning" if assessment.escalations else "info",
-        "detail": render_template(
-            "cds_card.md",
-            assessment=assessment,
-            outcome_names=text["outcome_names"],
-            strength_names=text["strength_names"],
-        ),
+        "detail": render_template("cds_card.md", assessment=assessment),
         "source": {
             "label": text["source_label"],
             "url": absolute_url_for("pages.rules", audience="clinician"),

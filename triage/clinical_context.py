@@ -10,6 +10,7 @@ import hashlib
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -53,6 +54,10 @@ class Topic(_Strict):
     title: Text
     #: The outcomes the topic is for (for example only where an HSG is in play); empty: all.
     outcomes: list[Outcome] = []
+    #: Where a result page shows it: `notes` beside the reasons (clinicians: the
+    #: guideline context), `checklist` (clinicians: before referring), and the
+    #: checks `before_test` and the safety net `after_test` an HSG.
+    section: Literal["notes", "checklist", "before_test", "after_test"] = "notes"
     statements: list[Statement] = Field(min_length=1)
 
     def for_outcome(self, outcome: str) -> bool:
@@ -70,6 +75,7 @@ class Shown:
 
     id: str
     title: str
+    section: str
     statements: tuple[tuple[str, tuple[str, ...]], ...]
 
 
@@ -127,7 +133,7 @@ class ClinicalContext(_Strict):
         return relevant, other
 
     def _shown(self, topic: Topic, statements: list[Statement]) -> Shown:
-        return Shown(topic.id, topic.title, tuple((s.text, self.source_names(s)) for s in statements))
+        return Shown(topic.id, topic.title, topic.section, tuple((s.text, self.source_names(s)) for s in statements))
 
 
 def bundled_context_file() -> Path:

@@ -184,6 +184,25 @@ class Engine:
             disclaimer=self.rules.disclaimer[audience],
         )
 
+    def outcome_settled(self, answers: Answers) -> bool:
+        """Whether the "unsure" and "prefer not to say" answers could change the outcome.
+
+        Tries every answer they could stand for (at most 384 combinations, one
+        or two in the usual case) and compares outcomes: a page can then say
+        "we cannot tell yet" instead of presenting a guess as the result.
+        """
+        values = answers.__dict__
+        open_fields = [field for field in FIELDS if values[field] in UNANSWERED]
+        if not open_fields:
+            return True
+        outcome = self.assess(answers).outcome
+        choices = [[v for v in ALLOWED[field] if v not in UNANSWERED] for field in open_fields]
+        for resolved in itertools.product(*choices):
+            other = Answers.model_construct(**{**values, **dict(zip(open_fields, resolved))})
+            if self.assess(other).outcome != outcome:
+                return False
+        return True
+
     def _escalations_for(self, matched: list[MatchedIndication], values: dict, audience: Audience) -> list[MatchedEscalation]:
         if not self._escalations:
             return []

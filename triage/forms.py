@@ -1,9 +1,16 @@
-"""The web form: one radio group per question, built from the question definitions."""
+"""The web form: one radio group per question, built from the question definitions.
+
+Worded for whoever answers: the patient, or a clinician answering about a
+patient. One form class per register, built once.
+"""
+
+from functools import cache
 
 from wtforms import Form, RadioField
 from wtforms.fields import SelectChoice
 from wtforms.validators import StopValidation
 
+from .answers import Audience
 from .questions import Question, load_questions
 
 
@@ -14,13 +21,14 @@ class QuestionField(RadioField):
     person has to pick one of the listed answers, so one message serves both.
     """
 
-    def __init__(self, question: Question, **kwargs):
+    def __init__(self, question: Question, audience: Audience, **kwargs):
         super().__init__(
-            question.label,
-            choices=[SelectChoice(option.value, option.label) for option in question.options],
+            question.text(audience).label,
+            choices=[SelectChoice(option.value, option.text(audience)) for option in question.options],
             **kwargs,
         )
         self.question = question
+        self.wording = question.text(audience)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         # A radio group sends one value. Two (a tampered or scripted post)
@@ -30,7 +38,7 @@ class QuestionField(RadioField):
 
     def pre_validate(self, form: Form) -> None:
         if self.data not in {choice.value for choice in self.choices}:
-            raise StopValidation(self.question.error)
+            raise StopValidation(self.wording.error)
 
 
 class AnswersFormBase(Form):
@@ -38,8 +46,10 @@ class AnswersFormBase(Form):
         return {question.field: self[question.field].data for question in load_questions()}
 
 
-AnswersForm: type[AnswersFormBase] = type(
-    "AnswersForm",
-    (AnswersFormBase,),
-    {question.field: QuestionField(question) for question in load_questions()},
-)
+@cache
+def answers_form(audience: Audience) -> type[AnswersFormBase]:
+    return type(
+        f"AnswersForm_{audience}",
+        (AnswersFormBase,),
+        {question.field: QuestionField(question, audience) for question in load_questions()},
+    )

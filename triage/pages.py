@@ -9,7 +9,9 @@ from pydantic import ValidationError
 
 from .answers import FIELDS, Answers
 from .audience import audience_from_query
-from .forms import AnswersForm
+from .forms import answers_form
+from .questions import questions_by_field
+from .result_view import build_result_view
 
 bp = Blueprint("pages", __name__)
 
@@ -18,8 +20,8 @@ bp = Blueprint("pages", __name__)
 def form():
     """GET: an empty form. POST: the form filled in again, from 'Change your answers'."""
     audience = audience_from_query(request.args)
-    answers_form = AnswersForm(request.form if request.method == "POST" else None)
-    return render_template("form.html", form=answers_form, audience=audience)
+    form = answers_form(audience)(request.form if request.method == "POST" else None)
+    return render_template("form.html", form=form, audience=audience)
 
 
 @bp.post("/result")
@@ -30,16 +32,25 @@ def result():
     answers = _complete_answers(request.form)
     if answers is None:
         # Something missing or unknown: the form again, with its messages.
-        answers_form = AnswersForm(request.form)
-        if not answers_form.validate():
-            return render_template("form.html", form=answers_form, audience=audience), 400
-        answers = Answers(**answers_form.answers())
-    assessment = current_app.extensions["hsg_engine"].assess(answers, audience)
-    return render_template("result.html", answers=answers, assessment=assessment, audience=audience)
+        form = answers_form(audience)(request.form)
+        if not form.validate():
+            return render_template("form.html", form=form, audience=audience), 400
+        answers = Answers(**form.answers())
+    engine = current_app.extensions["hsg_engine"]
+    view = build_result_view(
+        engine.assess(answers, audience),
+        answers,
+        audience,
+        engine=engine,
+        rules=current_app.extensions["hsg"].rules,
+        context=current_app.extensions["hsg_governance"].context,
+        questions=questions_by_field(),
+    )
+    return render_template("result.html", result=view, audience=audience)
 
 
 def _complete_answers(form) -> Answers | None:
-    """The six answers when all are valid, else None. Same rule as AnswersForm
+    """The six answers when all are valid, else None. Same rule as the answers form
     (the questions' options are the contract's values; exactly one value per
     question), without building a form: that is a fifth of the result page's
     time (benchmarks/profile_requests.py)."""

@@ -3,6 +3,7 @@
 from flask import Flask, request, url_for
 
 from .questions import questions_by_field
+from .wording import NOT_ASSESSED, OUTCOME_LABELS, REVIEW_STATES, STRENGTH_LABELS
 
 
 def register(app: Flask) -> None:
@@ -12,15 +13,18 @@ def register(app: Flask) -> None:
     # Fixed for the app's lifetime, so globals rather than a context processor:
     # imported macros see them without `with context`, which would make Jinja
     # re-run the imported template on every render.
-    app.jinja_env.globals.update(settings=settings, rules=settings.rules, questions=questions)
+    app.jinja_env.globals.update(
+        settings=settings, rules=settings.rules, questions=questions, outcome_labels=OUTCOME_LABELS,
+        strength_labels=STRENGTH_LABELS, review_states=REVIEW_STATES, not_assessed=NOT_ASSESSED,
+    )
 
     @app.context_processor
     def _per_request():
         return {"embedded": request.blueprint == "embed"}
 
     @app.template_global()
-    def answer_label(field: str, value: str) -> str:
-        return questions[field].option_label(value)
+    def answer_label(field: str, value: str, audience: str = "patient") -> str:
+        return questions[field].option_label(value, audience)
 
     # A page builds the same handful of links on every request (url_for costs
     # several µs each); they depend only on the prefix, the frame and the

@@ -169,7 +169,9 @@ class Waiting(_Strict):
 class RuleSetInfo(_Strict):
     name: Text
     version: Text
+    #: How the source document is described, and its title alone (for citations).
     source: Text
+    source_title: Text
     age_note: Text
 
 
