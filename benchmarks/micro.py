@@ -9,9 +9,9 @@ import itertools
 import statistics
 import time
 
-from triage.answers import ALLOWED, FIELDS, Answers
-from triage.engine import Engine
-from triage.ruleset import load_rule_set
+from triage.core.answers import ALLOWED, FIELDS, Answers
+from triage.core.engine import Engine
+from triage.core.ruleset import load_rule_set
 
 
 def _all_answers() -> list[Answers]:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-from werkzeug.test import EnvironBuilder  # noqa: E402
-
 from bare_app import create_bare_app  # noqa: E402
 from load import API, BASELINE, FORM, RESULT, Scenario  # noqa: E402
+from werkzeug.test import EnvironBuilder  # noqa: E402
+
 from triage import create_app  # noqa: E402
 
 

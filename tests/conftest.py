@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from triage import create_app
-from triage.answers import ALLOWED, FIELDS
+from triage.core.answers import ALLOWED, FIELDS
 
 
 @pytest.fixture

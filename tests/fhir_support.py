@@ -16,7 +16,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.valueset import ValueSet
 
-from triage.fhir_questionnaire import QUESTIONNAIRE_URL, code_system
+from triage.integrations.fhir_questionnaire import QUESTIONNAIRE_URL, code_system
 
 MODELS = {
     "Questionnaire": Questionnaire,

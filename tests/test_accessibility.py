@@ -4,9 +4,8 @@ in the light and the dark colour scheme."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
-
 from conftest import EXAMPLES, fill_form
+from playwright.sync_api import Page, expect
 
 # A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.
 pytestmark = pytest.mark.slow

@@ -3,8 +3,9 @@
 import json
 
 import pytest
-
 from conftest import EXAMPLES
+
+from triage.state import hsg
 
 URL = "/api/v1/assessments"
 VALID = EXAMPLES["commonly_recommended"]
@@ -14,8 +15,8 @@ def test_assessment_shape(client, app):
     response = client.post(URL, json=VALID)
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.get_json()
-    assert body["rules_version"] == app.extensions["hsg"].rules.version
-    assert body["rules_hash"] == app.extensions["hsg"].rules.content_hash
+    assert body["rules_version"] == hsg(app).settings.rules.version
+    assert body["rules_hash"] == hsg(app).settings.rules.content_hash
     assert set(body["indications"][0]) == {"id", "strength", "title", "explanation", "because", "source"}
     assert set(body["indications"][0]["source"]) == {"section", "quote"}
     assert response.headers["Cache-Control"] == "no-store"
@@ -84,7 +85,7 @@ def test_api_404_and_405_are_json(client):
 
 def test_rules_endpoint(client, app):
     body = client.get("/api/v1/rules").get_json()
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     assert body["version"] == rules.version and body["hash"] == rules.content_hash
     assert [i["id"] for i in body["indications"]] == [i.id for i in rules.indications]
     for item in body["indications"]:

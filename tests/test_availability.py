@@ -21,7 +21,6 @@ import h2.config
 import h2.connection
 import h2.events
 import pytest
-
 from conftest import EXAMPLES, console_script, free_port
 
 pytestmark = pytest.mark.slow

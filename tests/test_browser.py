@@ -2,10 +2,10 @@
 inside another origin's iframe, and with JavaScript switched off."""
 
 import pytest
+from conftest import EXAMPLES, fill_form, outcome_shown
 from playwright.sync_api import Page, expect
 
-from conftest import EXAMPLES, fill_form, outcome_shown
-from triage.answers import ALLOWED
+from triage.core.answers import ALLOWED
 
 # A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.
 pytestmark = pytest.mark.slow

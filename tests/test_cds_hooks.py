@@ -11,10 +11,13 @@ import pytest
 from conftest import EXAMPLES, all_answer_combinations
 from fhir_support import questionnaire_response
 
-from triage.cds_feedback import OVERRIDE_REASON_SYSTEM
-from triage.fhir_questionnaire import QUESTIONNAIRE_CANONICAL, QUESTIONNAIRE_URL
-from triage.integration_text import integration_text
-from triage.ruleset import OUTCOMES
+from triage.core.ruleset import OUTCOMES
+from triage.integrations.cds_feedback import OVERRIDE_REASON_SYSTEM
+from triage.integrations.fhir_questionnaire import (
+    QUESTIONNAIRE_CANONICAL,
+)
+from triage.integrations.text import integration_text
+from triage.state import hsg
 
 SERVICE = "/cds-services/hsg-indications"
 ORDER_SIGN = "/cds-services/hsg-indications-order-sign"
@@ -120,7 +123,7 @@ def test_a_card_for_the_latest_response(client, app):
     assert_card_follows_the_specification(card)
     assert card["source"]["url"] == "https://hsg.example.org/rules?audience=clinician"
     assert card["links"][0]["url"] == "https://hsg.example.org/?audience=clinician"
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     for indication in rules.indications:
         if indication.id in ("infertility", "prior_pelvic_infection"):
             assert indication.clinician.title in card["detail"]
@@ -424,7 +427,7 @@ def test_valid_feedback_is_200_and_one_log_line_each(client, caplog, path, body,
     response = client.post(f"{path}/feedback", json=body)
     assert response.status_code == 200 and response.get_data() == b""
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    rules_version = client.application.extensions["hsg"].rules.version
+    rules_version = hsg(client.application).settings.rules.version
     expected = {"event": "cds_feedback", "service": path.rsplit("/", 1)[1], "rules_version": rules_version,
                 "outcome": body["feedback"][0]["outcome"], "override_reason": reason}
     assert feedback_lines(caplog) == [expected, expected]
@@ -470,7 +473,7 @@ def test_feedback_for_an_unknown_service_or_by_get_is_refused(client):
 
 def test_metrics_are_off_by_default(client):
     assert client.get("/metrics").status_code == 404
-    assert client.application.extensions["hsg_feedback_counter"] is None
+    assert hsg(client.application).feedback_counter is None
 
 
 def test_nothing_identifying_reaches_a_log_or_a_response(client, caplog):

@@ -4,9 +4,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import EXAMPLES
+
 from triage.cli import main
+from triage.state import hsg
 
 
 def options(answers: dict) -> list[str]:
@@ -36,7 +37,7 @@ def test_assess_json_is_the_apis_json(cli, client, outcome, audience):
 def test_assess_text_explains_with_reasons_and_defers(cli, app):
     result = cli.invoke(main, ["assess", *options(EXAMPLES["commonly_recommended"])])
     assert result.exit_code == 0, result.output
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     assert rules.outcomes["commonly_recommended"].patient in result.output
     assert "Because: How long have you been trying to get pregnant? 12 months or more" in result.output
     assert rules.disclaimer.patient in result.output
@@ -64,14 +65,14 @@ def test_rules_lists_the_rule_set(cli):
 
 
 def test_rules_check_accepts_the_bundled_file(cli):
-    from triage.ruleset import bundled_rules_file
+    from triage.core.ruleset import bundled_rules_file
 
     result = cli.invoke(main, ["rules", "--check", str(bundled_rules_file())])
     assert result.exit_code == 0 and result.output.startswith("ok: ")
 
 
 def test_rules_check_rejects_a_bad_file_naming_the_problem(cli, tmp_path):
-    from triage.ruleset import bundled_rules_file
+    from triage.core.ruleset import bundled_rules_file
 
     bad = tmp_path / "bad.toml"
     bad.write_text(bundled_rules_file().read_text().replace('pelvic_pain = ["yes"]', 'pelvic_pain = ["often"]'))

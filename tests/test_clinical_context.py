@@ -5,18 +5,22 @@ an outcome, never the outcome: see also tests/test_contract.py, which runs
 every combination with the context loaded.
 """
 
-import os
 import re
 from html import unescape
 from pathlib import Path
 
 import pytest
 import textstat
-
 from conftest import EXAMPLES, all_answer_combinations, edited_copy
-from triage.answers import Answers
-from triage.clinical_context import ContextError, bundled_context_file, load_clinical_context
-from triage.ruleset import bundled_rules_file, load_rule_set
+
+from triage.core.answers import Answers
+from triage.core.clinical_context import (
+    ContextError,
+    bundled_context_file,
+    load_clinical_context,
+)
+from triage.core.ruleset import bundled_rules_file, load_rule_set
+from triage.state import hsg
 
 REPO = Path(__file__).resolve().parent.parent
 #: The project's own copy of the permitted clinical context (shared/CLINICAL_CONTEXT.md),
@@ -122,7 +126,7 @@ def test_a_context_mistake_stops_loading_naming_the_file(tmp_path, mistake):
 
 # --- The context never changes an assessment ----------------------------------------------
 
-ASSESSING_MODULES = ["answers.py", "engine.py", "ruleset.py", "api.py"]
+ASSESSING_MODULES = ["core/answers.py", "core/engine.py", "core/ruleset.py", "api/routes.py"]
 
 
 def test_the_engine_and_api_never_read_the_context():
@@ -137,11 +141,11 @@ def test_the_context_never_changes_an_assessment(make_app, monkeypatch, tmp_path
     with_context = make_app()
     altered = tmp_path / "context.toml"
     altered.write_text(re.sub(r'^text = ".*"$', 'text = "Altered statement."', BUNDLED, flags=re.M), encoding="utf-8")
-    monkeypatch.setattr("triage.governance.load_clinical_context", lambda: load_clinical_context(altered))
+    monkeypatch.setattr("triage.core.governance.load_clinical_context", lambda: load_clinical_context(altered))
     other_context = make_app()
-    assert other_context.extensions["hsg_governance"].context != with_context.extensions["hsg_governance"].context
+    assert hsg(other_context).governance.context != hsg(with_context).governance.context
 
-    engines = [app.extensions["hsg_engine"] for app in (with_context, other_context)]
+    engines = [hsg(app).engine for app in (with_context, other_context)]
     for answers in all_answer_combinations():
         for audience in ("patient", "clinician"):
             first, second = (engine.assess(Answers(**answers), audience) for engine in engines)

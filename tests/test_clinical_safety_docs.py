@@ -87,8 +87,8 @@ def test_every_rating_follows_the_stated_matrix(title):
 
 def test_the_safety_case_report_names_the_versions_that_ship():
     """A fact that drifts: the report's product line names the bundled rule set and context versions."""
-    from triage.clinical_context import load_clinical_context
-    from triage.ruleset import load_rule_set
+    from triage.core.clinical_context import load_clinical_context
+    from triage.core.ruleset import load_rule_set
 
     head = (DOCS / "safety-case-report.md").read_text(encoding="utf-8").split("## 1.")[0]
     named = dict(re.findall(r"`(hsg-indications\.toml|clinical-context\.toml)` (\d[\w.-]*\w)", re.sub(r"\s+", " ", head)))

@@ -3,6 +3,7 @@
 import pytest
 
 from triage import ConfigError
+from triage.state import hsg
 
 BAD = {
     "HSG_TRUSTED_PROXIES": ["-1", "one", "1.5", "99", "²"],
@@ -37,7 +38,7 @@ def test_environment_is_read_at_start_up(make_app, monkeypatch):
 
 
 def test_a_local_rule_set_is_applied_and_named(make_app, tmp_path):
-    from triage.ruleset import bundled_rules_file, load_rule_set
+    from triage.core.ruleset import bundled_rules_file, load_rule_set
 
     local = tmp_path / "clinic-rules.toml"
     local.write_text(bundled_rules_file().read_text().replace(f'version = "{load_rule_set().version}"', 'version = "1.0.0-riverside.1"'))
@@ -47,7 +48,7 @@ def test_a_local_rule_set_is_applied_and_named(make_app, tmp_path):
 
     body = client.post("/api/v1/assessments", json=EXAMPLES["not_yet"]).get_json()
     assert body["rules_version"] == "1.0.0-riverside.1"
-    assert body["rules_hash"] == app.extensions["hsg"].rules.content_hash
+    assert body["rules_hash"] == hsg(app).settings.rules.content_hash
     assert "1.0.0-riverside.1" in client.post("/result", data=EXAMPLES["not_yet"]).get_data(as_text=True)
 
 
@@ -58,7 +59,7 @@ def test_an_unquoted_keyword_in_frame_ancestors_is_refused(make_app, value):
 
 
 def bad_rule_file(tmp_path):
-    from triage.ruleset import bundled_rules_file
+    from triage.core.ruleset import bundled_rules_file
 
     path = tmp_path / "clinic-rules.toml"
     path.write_text(bundled_rules_file().read_text().replace('pelvic_pain = ["yes"]', 'pelvic_pain = ["often"]'))
@@ -93,17 +94,17 @@ def test_every_result_names_a_local_rule_set_its_version_and_hash(make_app, tmp_
     import json
 
     from click.testing import CliRunner
-
     from conftest import EXAMPLES
+
     from triage.cli import main
-    from triage.ruleset import bundled_rules_file, load_rule_set
+    from triage.core.ruleset import bundled_rules_file, load_rule_set
 
     local = tmp_path / "riverside.toml"
     local.write_text(bundled_rules_file().read_text()
                      .replace('name = "HSG indications"', 'name = "Riverside HSG indications"')
                      .replace(f'version = "{load_rule_set().version}"', 'version = "2.3.0"'))
     app = make_app(HSG_RULES_FILE=str(local))
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     assert rules.content_hash != load_bundled_hash()
     client = app.test_client()
     for outcome, answers in EXAMPLES.items():
@@ -129,7 +130,7 @@ def test_every_result_names_a_local_rule_set_its_version_and_hash(make_app, tmp_
 
 
 def load_bundled_hash() -> str:
-    from triage.ruleset import load_rule_set
+    from triage.core.ruleset import load_rule_set
 
     return load_rule_set().content_hash
 
@@ -144,9 +145,9 @@ def test_an_unknown_setting_stops_start_up_naming_the_closest(make_app, misspelt
 
 @pytest.mark.parametrize("value,prefix", [("/hsg", "/hsg"), ("/hsg/", "/hsg"), ("/tools/hsg-2.v1", "/tools/hsg-2.v1"), ("/", "")])
 def test_a_url_prefix_is_a_plain_path(make_app, value, prefix):
-    assert make_app(HSG_URL_PREFIX=value).extensions["hsg"].url_prefix == prefix
+    assert hsg(make_app(HSG_URL_PREFIX=value)).settings.url_prefix == prefix
 
 
 def test_a_public_url_loses_its_trailing_slash(make_app):
     app = make_app(HSG_PUBLIC_URL="https://intranet.example.org:8443/hsg/")
-    assert app.extensions["hsg"].public_url == "https://intranet.example.org:8443/hsg"
+    assert hsg(app).settings.public_url == "https://intranet.example.org:8443/hsg"

@@ -5,7 +5,6 @@ the engine and of the rule file: if either drifts, this fails.
 """
 
 import pytest
-
 from conftest import EXAMPLES, all_answer_combinations
 
 UNANSWERED = {"unsure", "prefer_not_to_say"}

@@ -11,10 +11,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, console_script, free_port
 from test_prefix import urls
-from triage.answers import ALLOWED
+
+from triage.core.answers import ALLOWED
 
 # A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.
 pytestmark = pytest.mark.slow

@@ -3,9 +3,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.answers import ALLOWED, FIELDS, UNANSWERED, Answers
-from triage.engine import Engine
-from triage.ruleset import OUTCOMES, load_rule_set
+from triage.core.answers import ALLOWED, FIELDS, UNANSWERED, Answers
+from triage.core.engine import Engine
+from triage.core.ruleset import OUTCOMES, load_rule_set
 
 RULES = load_rule_set()
 ENGINE = Engine(RULES)

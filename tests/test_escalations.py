@@ -12,12 +12,13 @@ from html import unescape
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import all_answer_combinations
 from fhir_support import questionnaire_response
-from triage.answers import Answers
+
 from triage.cli import main
-from triage.ruleset import load_rule_set
+from triage.core.answers import Answers
+from triage.core.ruleset import load_rule_set
+from triage.state import hsg
 
 RULES = load_rule_set()
 ESCALATION_IDS = [escalation.id for escalation in RULES.escalations]
@@ -184,9 +185,9 @@ def test_rules_page_lists_every_escalation_with_its_source(client):
 
 def test_an_escalation_never_changes_the_indications_over_all_combinations(app):
     """Exhaustive twin of the hypothesis property: the same indications with and without escalations."""
-    from triage.engine import Engine
+    from triage.core.engine import Engine
 
-    engine = app.extensions["hsg_engine"]
+    engine = hsg(app).engine
     source_alone = Engine(RULES.model_copy(update={"escalations": []}))
     for answers in all_answer_combinations():
         for audience in ("patient", "clinician"):

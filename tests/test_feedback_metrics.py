@@ -20,7 +20,8 @@ import pytest
 from conftest import console_script, free_port
 
 from triage import ConfigError, create_app
-from triage.cds_feedback import OVERRIDE_REASON_SYSTEM
+from triage.integrations.cds_feedback import OVERRIDE_REASON_SYSTEM
+from triage.state import hsg
 
 SECRET = "pat-7f3e91"
 
@@ -35,7 +36,7 @@ def test_metrics_setting_is_validated(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="^HSG_METRICS: PROMETHEUS_MULTIPROC_DIR .* is not a writable directory"):
         create_app({"HSG_METRICS": "1"})
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
-    assert create_app({"HSG_METRICS": "1", "TESTING": True}).extensions["hsg_feedback_counter"] is not None
+    assert hsg(create_app({"HSG_METRICS": "1", "TESTING": True})).feedback_counter is not None
 
 
 def _feedback(reason_code: str | None) -> bytes:

@@ -6,15 +6,15 @@ import pytest
 from conftest import EXAMPLES, all_answer_combinations
 from fhir_support import questionnaire_response, validate_fhir
 
-from triage.answers import ALLOWED, FIELDS
-from triage.fhir_questionnaire import (
+from triage.core.answers import ALLOWED, FIELDS
+from triage.core.questions import load_questions
+from triage.integrations.fhir_questionnaire import (
     QUESTIONNAIRE_CANONICAL,
     QUESTIONNAIRE_URL,
     QUESTIONNAIRE_VERSION,
     code_system,
     help_link_id,
 )
-from triage.questions import load_questions
 
 QUESTIONNAIRE = "/fhir/Questionnaire/hsg-indications"
 ASSESS = "/fhir/Questionnaire/hsg-indications/$assess"
@@ -320,7 +320,7 @@ def test_every_answer_coding_is_defined_by_a_served_code_system_and_value_set(cl
 
 def test_the_cards_override_reasons_have_a_served_code_system(client):
     body = fhir_get(client, "/fhir/CodeSystem/cds-override-reason")
-    from triage.cds_feedback import override_reasons
+    from triage.integrations.cds_feedback import override_reasons
 
     assert body["url"] == {reason["system"] for reason in override_reasons()}.pop()
     assert [(c["code"], c["display"]) for c in body["concept"]] == [(r["code"], r["display"]) for r in override_reasons()]

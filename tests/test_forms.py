@@ -4,10 +4,10 @@ import re
 from html import unescape
 
 import pytest
-
 from conftest import EXAMPLES
-from triage.answers import ALLOWED, FIELDS
-from triage.questions import load_questions
+
+from triage.core.answers import ALLOWED, FIELDS
+from triage.core.questions import load_questions
 
 
 def test_form_has_a_fieldset_and_radio_group_per_question(client):

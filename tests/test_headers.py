@@ -1,7 +1,6 @@
 """Security and privacy headers on every response; no cookies anywhere."""
 
 import pytest
-
 from conftest import EXAMPLES
 
 REQUESTS = [

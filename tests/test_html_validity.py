@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES
 
 # Starts Java for the Nu HTML checker: `pytest -m "not slow"` leaves it out.

@@ -7,9 +7,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES
-from triage.result_view import HSG_IN_PLAY
+
+from triage.web.views import HSG_IN_PLAY
 
 SVG = Path(__file__).resolve().parent.parent / "static" / "hsg-diagram.svg"
 NS = {"svg": "http://www.w3.org/2000/svg"}

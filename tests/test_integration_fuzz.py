@@ -2,10 +2,10 @@
 
 import json
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from conftest import EXAMPLES
 from fhir_support import questionnaire_response
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

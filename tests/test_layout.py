@@ -5,10 +5,11 @@ import io
 import re
 
 import pytest
+from conftest import EXAMPLES, fill_form, outcome_shown
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, fill_form, outcome_shown
+from triage.state import hsg
 
 # A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.
 pytestmark = pytest.mark.slow
@@ -125,7 +126,7 @@ CHROME = ["Skip to main content", r"Questions\s+Rules and sources\s+About", "Sho
 def test_clinician_result_prints_the_result_and_the_referral_summary(page: Page, app):
     open_state(page, "result", "commonly_recommended", "clinician")
     text = pdf_text(page)
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     flat = re.sub(r"\s+", "", text)
     for wanted in ("HSG commonly recommended", "Infertility", "Previous pelvic infection", "Referral summary",
                    "HSG indication summary", "trying to conceive: 12 months or more", rules.disclaimer["clinician"],
@@ -150,7 +151,7 @@ def test_patient_result_prints_cleanly(page: Page, app):
     open_state(page, "result", "may_be_considered", "patient")
     text = pdf_text(page)
     flat = re.sub(r"\s+", "", text)
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     for wanted in ("An HSG may be considered", rules.outcomes["may_be_considered"]["patient"],
                    "Past surgery in the pelvis", "An HSG is an X-ray test of the womb", rules.disclaimer["patient"],
                    "After an HSG"):

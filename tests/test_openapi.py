@@ -1,13 +1,13 @@
 """The OpenAPI document: generated from the models, complete, and true of the running API."""
 
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, settings
 
-import schemathesis
 from triage import create_app
-from triage.api import AssessmentRequest, RuleSetResponse
-from triage.engine import Assessment
-from triage.problems import Problem
+from triage.api.models import AssessmentRequest, RuleSetResponse
+from triage.core.engine import Assessment
+from triage.web.problems import Problem
 
 URL = "/api/v1/openapi.json"
 
@@ -61,7 +61,7 @@ def test_examples_are_what_the_api_answers(client, document):
     for name, example in requests.items():
         assert client.post("/api/v1/assessments", json=example["value"]).get_json() == responses[name]["value"]
     invalid = post["responses"]["422"]["content"]["application/problem+json"]["examples"]["invalid"]["value"]
-    from triage.openapi import EXAMPLE_INVALID
+    from triage.api.openapi import EXAMPLE_INVALID
 
     assert client.post("/api/v1/assessments", json=EXAMPLE_INVALID).get_json() == invalid
 

@@ -6,8 +6,12 @@ import pytest
 from conftest import edited_copy
 
 from triage import ConfigError, create_app
-from triage.order_codes import OrderCodesError, bundled_order_codes_file, load_order_codes
-from triage.signoff import load_signoff
+from triage.core.order_codes import (
+    OrderCodesError,
+    bundled_order_codes_file,
+    load_order_codes,
+)
+from triage.core.signoff import load_signoff
 
 TEXT = bundled_order_codes_file().read_text(encoding="utf-8")
 

@@ -10,7 +10,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES
 
 # A real browser, real servers or a package build: `pytest -m "not slow"` leaves these out.

@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from conftest import EXAMPLES
-from triage.assets import minify_css
+
+from triage.web.assets import minify_css
 
 BUDGET_BYTES = 15_000  # "under 15 KB", read strictly: 15,000 bytes, not 15 KiB
 HASHED = re.compile(r"^/static/[\w-]+\.[0-9a-f]{12}\.\w+$")

@@ -4,10 +4,11 @@ import re
 from html import unescape
 
 import pytest
-
 from conftest import EXAMPLES
-from triage.result_view import HSG_IN_PLAY
-from triage.wording import OUTCOME_LABELS
+
+from triage.state import hsg
+from triage.web.labels import OUTCOME_LABELS
+from triage.web.views import HSG_IN_PLAY
 
 PAGES = ["/", "/rules", "/about", "/embed", "/embed/rules", "/embed/about"]
 AUDIENCES = ["", "?audience=patient", "?audience=clinician"]
@@ -43,7 +44,7 @@ def test_result_page_explains_the_outcome_and_defers(client, app, outcome, audie
     response = post(client, outcome, audience)
     assert response.status_code == 200
     html = unescape(response.get_data(as_text=True))
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
     assert OUTCOME_LABELS[audience][outcome] in h1, "the heading names the outcome"
     assert html.count("<h1") == 1
@@ -68,7 +69,7 @@ def test_the_four_outcomes_look_different_in_words_and_shape(client, outcome):
 
 
 def test_patients_see_no_hash_and_clinicians_only_the_short_one(client, app):
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     for outcome in EXAMPLES:
         patient = post(client, outcome).get_data(as_text=True)
         assert not re.search(r"\b[0-9a-f]{64}\b", patient) and rules.short_hash not in patient
@@ -78,7 +79,7 @@ def test_patients_see_no_hash_and_clinicians_only_the_short_one(client, app):
 
 def test_result_shows_each_indication_with_its_reason_and_source(client, app):
     html = unescape(post(client, "commonly_recommended").get_data(as_text=True))
-    rules = {i.id: i for i in app.extensions["hsg"].rules.indications}
+    rules = {i.id: i for i in hsg(app).settings.rules.indications}
     for indication_id in ("infertility", "prior_pelvic_infection"):
         rule = rules[indication_id]
         assert rule.patient.title in html and rule.patient.explanation in html
@@ -138,7 +139,7 @@ def test_clinician_referral_summary_is_plain_dated_text_in_words(client, app):
     assert "readonly" in textarea.group(1).split() and 'id="referral-summary"' in textarea.group(1)
     assert '<label for="referral-summary">' in html
     summary = unescape(textarea.group(2))
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     assert re.search(r"^HSG indication summary, \d{1,2} [A-Z][a-z]+ \d{4}$", summary.splitlines()[0])
     assert "- Infertility (typical indication): trying to conceive: 12 months or more." in summary
     assert "- Age: Under 35" in summary
@@ -174,10 +175,10 @@ def test_embed_keeps_the_flow_inside_the_frame(client):
 def test_rules_page_lists_every_indication_with_its_quote(client, app):
     for query in ("", "?audience=clinician"):
         html = unescape(client.get("/rules" + query).get_data(as_text=True))
-        for indication in app.extensions["hsg"].rules.indications:
+        for indication in hsg(app).settings.rules.indications:
             assert indication.source.quote in html
             assert f'id="{indication.id}"' in html
-    assert app.extensions["hsg"].rules.rule_set.age_note in unescape(client.get("/rules?audience=clinician").get_data(as_text=True))
+    assert hsg(app).settings.rules.rule_set.age_note in unescape(client.get("/rules?audience=clinician").get_data(as_text=True))
 
 
 def test_about_states_the_intended_purpose_and_privacy(client):
@@ -189,7 +190,7 @@ def test_about_states_the_intended_purpose_and_privacy(client):
 
 def test_healthz(client, app):
     body = client.get("/healthz").get_json()
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     assert body == {"status": "ok", "rules_version": rules.version, "rules_hash": rules.content_hash}
 
 

@@ -4,8 +4,9 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import EXAMPLES
+
+from triage.state import hsg
 
 PREFIX = "/hsg"
 PAGES = ["/", "/rules", "/about", "/embed", "/embed/rules", "/embed/about"]
@@ -49,7 +50,7 @@ def every_page(client, app, monkeypatch, **request):
     def fail(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(app.extensions["hsg_engine"], "assess", fail)
+    monkeypatch.setattr(hsg(app).engine, "assess", fail)
     for frame in ("", "/embed"):
         yield f"{frame} 500", client.post(f"{frame}/result", data=EXAMPLES["not_yet"], **request)
 

@@ -3,9 +3,10 @@
 import logging
 
 import pytest
-
 from conftest import EXAMPLES
-from triage.answers import ALLOWED, FIELDS
+
+from triage.core.answers import ALLOWED, FIELDS
+from triage.state import hsg
 
 #: Every answer value that could not appear in a log by coincidence, and every field id.
 TELLTALES = sorted({v for values in ALLOWED.values() for v in values if "_" in v} | set(FIELDS))
@@ -56,7 +57,7 @@ def test_answers_are_not_logged_even_when_something_fails(app, client, captured,
         # The worst case: an error whose message quotes the answers.
         raise ValueError(f"cannot assess {answers!r}")
 
-    monkeypatch.setattr(app.extensions["hsg_engine"], "assess", fail)
+    monkeypatch.setattr(hsg(app).engine, "assess", fail)
     post_everything_that_fails(client)
     text = captured()
     assert "ValueError" in text and "unexpected error on POST /result" in text, "the failure itself is logged"

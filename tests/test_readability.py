@@ -13,10 +13,10 @@ from html.parser import HTMLParser
 
 import pytest
 import textstat
-
 from conftest import EXAMPLES
-from triage.questions import load_questions
-from triage.ruleset import load_rule_set
+
+from triage.core.questions import load_questions
+from triage.core.ruleset import load_rule_set
 
 MAX_GRADE = 8
 #: Flesch-Kincaid is a formula for passages: on a heading or a button of a

@@ -10,12 +10,12 @@ Details closed, and the clinician's referral summary starts within the first
 import io
 
 import pytest
+from conftest import EXAMPLES
 from playwright.sync_api import Page
 from pypdf import PdfReader
-
-from conftest import EXAMPLES
 from test_layout import open_state
-from triage.wording import OUTCOME_LABELS
+
+from triage.web.labels import OUTCOME_LABELS
 
 pytestmark = pytest.mark.slow
 

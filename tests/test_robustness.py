@@ -6,8 +6,9 @@ import re
 from html import unescape
 
 import pytest
-
 from conftest import EXAMPLES
+
+from triage.state import hsg
 
 API = "/api/v1/assessments"
 VALID = EXAMPLES["commonly_recommended"]
@@ -254,7 +255,7 @@ def test_every_method_on_every_route(client, path, method):
         assert response.status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/%ff", "/%00", "/" + "a" * 10_000, "/..%2f..%2fetc/passwd", "/static/../triage/api.py",
+@pytest.mark.parametrize("path", ["/%ff", "/%00", "/" + "a" * 10_000, "/..%2f..%2fetc/passwd", "/static/../triage/api/routes.py",
                                   "/embed/embed/", "/result/", "/api/v1/", "/api/v1/assessments/x", "/static/nope.css"])
 def test_odd_paths_are_clean_404s(client, path):
     response = client.get(path)
@@ -300,7 +301,7 @@ def broken_engine(app, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(app.extensions["hsg_engine"], "assess", fail)
+    monkeypatch.setattr(hsg(app).engine, "assess", fail)
 
 
 def test_a_failure_is_a_plain_500_page_or_problem(client, broken_engine):

@@ -5,9 +5,14 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import edited_copy
-from triage.ruleset import MAX_QUOTE_WORDS, RuleSetError, bundled_rules_file, load_rule_set
+
+from triage.core.ruleset import (
+    MAX_QUOTE_WORDS,
+    RuleSetError,
+    bundled_rules_file,
+    load_rule_set,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 #: Where the project's CI keeps the source document: beside the checkout, in ../shared.
@@ -162,7 +167,7 @@ def test_not_toml(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(RuleSetError, match="cannot read the rule file"):
+    with pytest.raises(RuleSetError, match="cannot read the rule set file"):
         load_rule_set(tmp_path / "absent.toml")
 
 

@@ -4,7 +4,6 @@ import re
 from html import unescape
 
 import pytest
-
 from conftest import EXAMPLES
 
 

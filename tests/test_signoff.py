@@ -6,11 +6,12 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-
 from conftest import edited_copy
-from triage.clinical_context import ContextError, load_clinical_context
-from triage.ruleset import bundled_rules_file, load_rule_set
-from triage.signoff import Review, bundled_signoff_file, load_signoff
+
+from triage.core.clinical_context import ContextError, load_clinical_context
+from triage.core.ruleset import bundled_rules_file, load_rule_set
+from triage.core.signoff import Review, bundled_signoff_file, load_signoff
+from triage.state import hsg
 
 CHANGELOG = (bundled_rules_file().parent / "CHANGELOG.md").read_text(encoding="utf-8")
 RECORD = bundled_signoff_file().read_text(encoding="utf-8")
@@ -76,10 +77,10 @@ def test_a_record_that_gives_the_wrong_version_for_the_content_is_refused():
 
 
 RECORD_MISTAKES = {
-    "a short hash": ('sha256 = "62b36f', 'sha256 = "62b36f"\nold = "', "reviews.0.sha256"),
-    "an unknown decision": ('decision = "authored"', 'decision = "looks fine"', "reviews.0.decision"),
-    "a date that is text": ("date = 2026-11-26", 'date = "26/11/2026"', "reviews.0.date"),
-    "no role": ('role = "software developers, not clinicians"', 'role = ""', "reviews.0.role"),
+    "a short hash": ('sha256 = "62b36f', 'sha256 = "62b36f"\nold = "', "review #1: sha256"),
+    "an unknown decision": ('decision = "authored"', 'decision = "looks fine"', "review #1: decision"),
+    "a date that is text": ("date = 2026-11-26", 'date = "26/11/2026"', "review #1: date"),
+    "no role": ('role = "software developers, not clinicians"', 'role = ""', "review #1: role"),
 }
 
 
@@ -99,7 +100,7 @@ def rules_page(client, query=""):
 
 
 def test_rules_page_shows_version_hash_and_review_state(client, app):
-    rules = app.extensions["hsg"].rules
+    rules = hsg(app).settings.rules
     clinician = rules_page(client, "?audience=clinician")
     assert f"The running rule set (version {rules.version}, sha256 <code>{rules.content_hash}</code>) matches version {rules.version} in the review record" in clinician
     assert "Clinical review: PENDING" in clinician
@@ -118,11 +119,11 @@ def test_a_local_rule_set_is_shown_as_not_in_the_review_record(make_app, tmp_pat
                      encoding="utf-8")
     app = make_app(HSG_RULES_FILE=str(local))
     client = app.test_client()
-    assert app.extensions["hsg_governance"].rules_review.state == "unrecorded"
+    assert hsg(app).governance.rules_review.state == "unrecorded"
     clinician = rules_page(client, "?audience=clinician")
     assert "does not match any version in the review record" in clinician
     assert "the deploying organisation is responsible for its clinical review" in clinician
-    assert "1.0.0-riverside.1" in clinician and app.extensions["hsg"].rules.content_hash in clinician
+    assert "1.0.0-riverside.1" in clinician and hsg(app).settings.rules.content_hash in clinician
     assert "Our review record does not cover them." in rules_page(client)
     result = unescape(client.post("/result?audience=clinician", data={
         "months_trying": "12_or_more", "age_bracket": "under_35", "pregnancy_losses": "none",

@@ -1,16 +1,20 @@
-"""HSG indication helper: explains when an HSG is commonly recommended, and defers to a clinician."""
+"""HSG indication helper: explains when an HSG is commonly recommended, and defers to a clinician.
+
+`create_app` is the table of contents: the settings, the domain built from
+them (the core wing, kept in the app's state), the web, API and integration
+wings, then where the app is mounted. See docs/architecture.md.
+"""
 
 import os
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import ConfigError, load_settings
-from .engine import Engine
-from .mount import Mount, PlainScriptName
-from .resources import resource_dir
+from triage import api, integrations, web
+from triage.config import ConfigError, load_settings
+from triage.core.resources import resource_dir
+from triage.state import build_state, install
 
 __all__ = ["ConfigError", "create_app"]
 
@@ -23,92 +27,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     overrides = dict(config or {})
     settings = load_settings({**os.environ, **{k: v for k, v in overrides.items() if k.startswith("HSG_")}})
 
-    app = Flask(
-        __name__,
-        template_folder=str(resource_dir("templates")),
-        static_folder=str(resource_dir("static")),
-    )
+    app = Flask(__name__, template_folder=str(resource_dir("templates")), static_folder=str(resource_dir("static")))
     app.config.update(MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH, MAX_FORM_MEMORY_SIZE=MAX_CONTENT_LENGTH)
     app.config.update({k: v for k, v in overrides.items() if not k.startswith("HSG_")})
-    app.extensions["hsg"] = settings
-    app.extensions["hsg_engine"] = Engine(settings.rules)
 
-    register_blueprints(app)
-    register_errorhandlers(app)
-    register_template_globals(app)
-    register_static_assets(app)
-    register_governance(app)
-    register_response_headers(app)
-    register_request_limits(app)
-    register_metrics(app)
-
-    # Innermost first: whatever sets the prefix, the app sees a plain path.
-    app.wsgi_app = PlainScriptName(app.wsgi_app)
-    if settings.trusted_proxies:
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app,
-            x_for=settings.trusted_proxies,
-            x_proto=settings.trusted_proxies,
-            x_host=settings.trusted_proxies,
-            x_port=settings.trusted_proxies,
-            x_prefix=settings.trusted_proxies,
-        )
-    if settings.url_prefix:
-        app.wsgi_app = Mount(app.wsgi_app, settings.url_prefix)
+    install(app, build_state(settings))
+    web.init_app(app)
+    api.init_app(app)
+    integrations.init_app(app)
+    web.finish(app)
     return app
-
-
-def register_blueprints(app: Flask) -> None:
-    from . import api, cds_hooks, fhir, health, pages
-
-    app.register_blueprint(pages.bp)
-    # The embeddable flow is the same blueprint without site chrome; because it
-    # is registered under its own name, relative `url_for(".x")` keeps every
-    # link and form inside the frame.
-    app.register_blueprint(pages.bp, name="embed", url_prefix="/embed")
-    app.register_blueprint(api.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(fhir.bp)
-    app.register_blueprint(cds_hooks.bp)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    from . import errors
-
-    errors.register(app)
-
-
-def register_template_globals(app: Flask) -> None:
-    from . import presentation
-
-    presentation.register(app)
-
-
-def register_static_assets(app: Flask) -> None:
-    from . import assets
-
-    assets.register(app)
-
-
-def register_governance(app: Flask) -> None:
-    from . import governance
-
-    governance.register(app)
-
-
-def register_response_headers(app: Flask) -> None:
-    from . import headers
-
-    headers.register(app)
-
-
-def register_request_limits(app: Flask) -> None:
-    from . import limits
-
-    limits.register(app)
-
-
-def register_metrics(app: Flask) -> None:
-    from . import metrics
-
-    metrics.register(app)

@@ -5,15 +5,15 @@ import sys
 import click
 from flask import render_template
 
-from .answers import ALLOWED, FIELDS, Answers
-from .audience import AUDIENCES
-from .config import ConfigError
-from .ruleset import RuleSetError, load_rule_set
-from .serve import BODY_TIMEOUT, HTTP_MODES, SERVERS
+from triage.config import ConfigError
+from triage.core.answers import ALLOWED, AUDIENCES, FIELDS, Answers
+from triage.core.ruleset import RuleSetError, load_rule_set
+from triage.serve import BODY_TIMEOUT, HTTP_MODES, SERVERS
+from triage.state import hsg
 
 
 def _app(**settings: str):
-    from . import create_app
+    from triage import create_app
 
     try:
         return create_app(settings)
@@ -44,7 +44,7 @@ def _answer_options(command):
 def assess(audience: str, as_json: bool, **answers: str) -> None:
     """Assess one set of answers, as the web form and the API do."""
     app = _app()
-    assessment = app.extensions["hsg_engine"].assess(Answers(**answers), audience)
+    assessment = hsg(app).engine.assess(Answers(**answers), audience)
     if as_json:
         click.echo(assessment.model_dump_json(indent=2))
         return
@@ -64,7 +64,7 @@ def rules(check_file: str | None) -> None:
             sys.exit(1)
         click.echo(f"ok: {check_file}: {rule_set.rule_set.name} {rule_set.version} sha256 {rule_set.content_hash}")
         return
-    rule_set = _app().extensions["hsg"].rules
+    rule_set = hsg(_app()).settings.rules
     click.echo(f"{rule_set.rule_set.name} {rule_set.version} sha256 {rule_set.content_hash}")
     for indication in rule_set.indications:
         click.echo(f"{indication.id:<24} {indication.strength:<14} {indication.clinician.title}")
@@ -86,11 +86,12 @@ def rules(check_file: str | None) -> None:
 def serve(host: str, port: int, workers: int | None, server: str | None, threads: int, prefix: str | None,
           http: str, body_timeout: float) -> None:
     """Serve the web app on a production WSGI server."""
-    from .listen import AddressError
-    from .serve import ServeError, default_workers, serve as run
+    from triage.serve import ServeError, default_workers
+    from triage.serve import serve as run
+    from triage.serve.listen import AddressError
 
     app = _app(**({"HSG_URL_PREFIX": prefix} if prefix is not None else {}))
-    settings = app.extensions["hsg"]
+    settings = hsg(app).settings
     try:
         # Checks the address and the options before the banner, so that a
         # failure is the only line printed.

@@ -5,16 +5,20 @@ is checked against it by tests/test_docs.py. A bad value raises ConfigError
 whose message names the variable, and start-up stops.
 """
 
-import os
 import difflib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .order_codes import OrderCodes, OrderCodesError, load_order_codes
-from .ruleset import RuleSet, RuleSetError, load_rule_set
+from triage.core.order_codes import (
+    OrderCodes,
+    OrderCodesError,
+    load_order_codes,
+)
+from triage.core.ruleset import RuleSet, RuleSetError, load_rule_set
 
 
 class ConfigError(ValueError):

@@ -1,0 +1,247 @@
+"""The rule engine: a pure function from validated answers to an assessment.
+
+No Flask here and no I/O. The rule set is compiled once into look-up tables
+of finished, immutable results (see `_compile`), so that an assessment is a
+handful of dictionary look-ups and one new object (benchmarks/micro.py).
+"""
+
+import itertools
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from triage.core.answers import (
+    ALLOWED,
+    AUDIENCES,
+    FIELDS,
+    UNANSWERED,
+    Answers,
+    Audience,
+)
+from triage.core.ruleset import (
+    Escalation,
+    Indication,
+    Outcome,
+    RuleSet,
+    Source,
+    Strength,
+)
+
+
+class Output(BaseModel):
+    """Every response model: no field beyond those declared, immutable once built."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Because(Output):
+    field: str
+    value: str
+
+
+class MatchedIndication(Output):
+    id: str
+    strength: Strength
+    title: str
+    explanation: str
+    because: list[Because]
+    source: Source
+
+
+class GuidelineName(Output):
+    name: str
+
+
+class MatchedEscalation(Output):
+    id: str
+    title: str
+    explanation: str
+    source: GuidelineName
+
+
+class OpenQuestion(Output):
+    field: str
+    note: str
+
+
+class Assessment(Output):
+    outcome: Outcome
+    indications: list[MatchedIndication]
+    #: Guideline escalations that apply (rule set 1.1), in the rule file's order; may be empty.
+    escalations: list[MatchedEscalation]
+    open_questions: list[OpenQuestion]
+    revisit_after_months: int | None
+    #: Which rule set gave this result, exactly: clinics may run their own (HSG_RULES_FILE).
+    rules_name: str
+    rules_version: str
+    rules_hash: str
+    disclaimer: str
+
+
+@dataclass(frozen=True)
+class _CompiledIndication:
+    #: The answer fields any clause of the rule reads, in a fixed order.
+    fields: tuple[str, ...]
+    typical: bool
+    #: Per audience: the answers to `fields` (as a tuple) -> the finished
+    #: MatchedIndication, or None where no clause matches.
+    table: dict[str, dict[tuple[str, ...], "MatchedIndication | None"]]
+
+
+def _first_matching_clause(rule: Indication | Escalation, values: dict[str, str]) -> dict[str, list[str]] | None:
+    # The matching semantics, in one place: a rule matches if ANY clause does,
+    # a clause if EVERY field it names has one of its values; the first wins.
+    for clause in rule.when:
+        if all(values[field] in allowed for field, allowed in clause.items()):
+            return clause
+    return None
+
+
+def _compile(rule: Indication) -> _CompiledIndication:
+    """Evaluate the rule once for every combination of the answers it reads.
+
+    A rule reads a few fields with a few values each (at most 2,700
+    combinations, typically 3 to 20), so the table is small. Results built
+    here are immutable and shared: an assessment then costs one dictionary
+    look-up per rule, instead of building the same objects again per request.
+    Shared objects are never mutated: views and templates only read them.
+    """
+    fields = tuple(dict.fromkeys(field for clause in rule.when for field in clause))
+    table: dict[str, dict] = {audience: {} for audience in AUDIENCES}
+    built: dict[tuple, MatchedIndication] = {}  # identical matches share one object
+    for key in itertools.product(*(ALLOWED[field] for field in fields)):
+        values = dict(zip(fields, key))
+        clause = _first_matching_clause(rule, values)
+        for audience in AUDIENCES:
+            if clause is None:
+                table[audience][key] = None
+                continue
+            because = tuple((field, values[field]) for field in clause)
+            if (audience, because) not in built:
+                wording = rule.wording(audience)
+                built[audience, because] = MatchedIndication.model_construct(
+                    id=rule.id,
+                    strength=rule.strength,
+                    title=wording.title,
+                    explanation=wording.explanation,
+                    because=[Because.model_construct(field=f, value=v) for f, v in because],
+                    source=rule.source,
+                )
+            table[audience][key] = built[audience, because]
+    return _CompiledIndication(fields=fields, typical=rule.strength == "typical", table=table)
+
+
+@dataclass(frozen=True)
+class _CompiledEscalation:
+    fields: tuple[str, ...]
+    #: Indication ids whose match makes the escalation moot.
+    unless_matched: frozenset[str]
+    #: Per audience: the answers to `fields` -> the finished MatchedEscalation, or None.
+    table: dict[str, dict[tuple[str, ...], "MatchedEscalation | None"]]
+
+
+def _compile_escalation(escalation: Escalation) -> _CompiledEscalation:
+    """The same look-up-table compilation as `_compile`, for an escalation."""
+    fields = tuple(dict.fromkeys(field for clause in escalation.when for field in clause))
+    finished = {
+        audience: MatchedEscalation.model_construct(
+            id=escalation.id,
+            title=escalation.wording(audience).title,
+            explanation=escalation.wording(audience).explanation,
+            source=GuidelineName.model_construct(name=escalation.source.name),
+        )
+        for audience in AUDIENCES
+    }
+    table: dict[str, dict] = {audience: {} for audience in AUDIENCES}
+    for key in itertools.product(*(ALLOWED[field] for field in fields)):
+        applies = _first_matching_clause(escalation, dict(zip(fields, key))) is not None
+        for audience in AUDIENCES:
+            table[audience][key] = finished[audience] if applies else None
+    return _CompiledEscalation(fields=fields, unless_matched=frozenset(escalation.unless_matched), table=table)
+
+
+class Engine:
+    """A rule set compiled for evaluation. Build once, call `assess` many times."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self._indications = tuple(_compile(rule) for rule in rules.indications)
+        self._escalations = tuple(_compile_escalation(escalation) for escalation in rules.escalations)
+        self._waiting_months = frozenset(rules.waiting.months_trying)
+        self._waiting_indication = rules.waiting.indication
+        self._revisit = dict(rules.waiting.revisit_after_months)
+        self._open_notes = {field: OpenQuestion.model_construct(field=field, note=note)
+                            for field, note in rules.open_questions.items()}
+
+    def assess(self, answers: Answers, audience: Audience = "patient") -> Assessment:
+        values = answers.__dict__  # already validated; read without copying
+        matched = []
+        typical = False
+        for compiled in self._indications:
+            hit = compiled.table[audience][tuple([values[field] for field in compiled.fields])]
+            if hit is not None:
+                matched.append(hit)
+                typical = typical or compiled.typical
+        # Escalations are decided after, and from, the indications: they read
+        # which matched but can never change that list.
+        escalations = self._escalations_for(matched, values, audience)
+        return Assessment.model_construct(
+            outcome=self._outcome(matched, typical, escalations, values),
+            indications=matched,
+            escalations=escalations,
+            open_questions=[self._open_notes[f] for f in FIELDS if values[f] in UNANSWERED],
+            revisit_after_months=None if escalations else self._revisit_after(matched, values),
+            rules_name=self.rules.rule_set.name,
+            rules_version=self.rules.version,
+            rules_hash=self.rules.content_hash,
+            disclaimer=self.rules.disclaimer[audience],
+        )
+
+    def outcome_settled(self, answers: Answers) -> bool:
+        """Whether the "unsure" and "prefer not to say" answers could change the outcome.
+
+        Tries every answer they could stand for (at most 384 combinations, one
+        or two in the usual case) and compares outcomes: a page can then say
+        "we cannot tell yet" instead of presenting a guess as the result.
+        """
+        values = answers.__dict__
+        open_fields = [field for field in FIELDS if values[field] in UNANSWERED]
+        if not open_fields:
+            return True
+        outcome = self.assess(answers).outcome
+        choices = [[v for v in ALLOWED[field] if v not in UNANSWERED] for field in open_fields]
+        for resolved in itertools.product(*choices):
+            other = Answers.model_construct(**{**values, **dict(zip(open_fields, resolved))})
+            if self.assess(other).outcome != outcome:
+                return False
+        return True
+
+    def _escalations_for(self, matched: list[MatchedIndication], values: dict, audience: Audience) -> list[MatchedEscalation]:
+        if not self._escalations:
+            return []
+        matched_ids = {m.id for m in matched}
+        applying = []
+        for compiled in self._escalations:
+            hit = compiled.table[audience][tuple([values[field] for field in compiled.fields])]
+            if hit is not None and compiled.unless_matched.isdisjoint(matched_ids):
+                applying.append(hit)
+        return applying
+
+    def _outcome(self, matched: list[MatchedIndication], typical: bool,
+                 escalations: list[MatchedEscalation], values: dict) -> Outcome:
+        if typical:
+            return "commonly_recommended"
+        if matched:
+            return "may_be_considered"
+        if escalations:
+            return "see_clinician_sooner"
+        if values["months_trying"] in self._waiting_months:
+            return "not_yet"
+        return "no_indication"
+
+    def _revisit_after(self, matched: list[MatchedIndication], values: dict) -> int | None:
+        if values["months_trying"] not in self._waiting_months:
+            return None
+        if any(m.id == self._waiting_indication for m in matched):
+            return None
+        return self._revisit[values["age_bracket"]]

@@ -1,0 +1,107 @@
+"""Question wording, loaded from questions.toml and checked against the contract.
+
+Each question and answer is worded for the person answering: the patient, or
+a clinician answering about a patient (`?audience=clinician`).
+"""
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from triage.core.answers import ALLOWED, FIELDS, UNANSWERED, Audience
+from triage.core.datafile import DataFileError, load
+
+QUESTIONS_FILE = Path(__file__).with_name("questions.toml")
+
+
+class QuestionsError(DataFileError):
+    """questions.toml drifted from the contract, or cannot be read: a packaging bug, so start-up stops."""
+
+
+class _Strict(BaseModel):
+    # Not strict: TOML arrays become the tuples below; every value is a string anyway.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Strict):
+    value: str
+    patient: str
+    clinician: str
+
+    def text(self, audience: Audience) -> str:
+        return getattr(self, audience)
+
+    @property
+    def label(self) -> str:
+        """The patient wording: what integrations (FHIR) show a person answering."""
+        return self.patient
+
+
+class Wording(_Strict):
+    label: str
+    hint: str
+    #: Shown when the question is left unanswered or the answer is not one of the options.
+    error: str
+    #: A short name for the question, where a result names an answer.
+    term: str
+
+
+class Question(_Strict):
+    field: str
+    #: Answers set apart after an "or" on the form: not sure, or prefer not to say.
+    opt_out: tuple[str, ...]
+    patient: Wording
+    clinician: Wording
+    options: tuple[Option, ...]
+
+    @model_validator(mode="after")
+    def _opt_outs_are_the_unanswered_options(self) -> "Question":
+        values = [option.value for option in self.options]
+        if list(self.opt_out) != [v for v in values if v in UNANSWERED]:
+            raise ValueError(f"{self.field}: opt_out must list exactly its 'unsure' or 'prefer not to say' answers")
+        return self
+
+    def text(self, audience: Audience) -> Wording:
+        return getattr(self, audience)
+
+    def option(self, value: str) -> Option:
+        return next(option for option in self.options if option.value == value)
+
+    def option_label(self, value: str, audience: Audience = "patient") -> str:
+        return self.option(value).text(audience)
+
+    # The patient wording, for integrations that ask the patient's questions.
+    @property
+    def label(self) -> str:
+        return self.patient.label
+
+    @property
+    def hint(self) -> str:
+        return self.patient.hint
+
+
+class _QuestionsFile(_Strict):
+    questions: tuple[Question, ...]
+
+
+@cache
+def load_questions(path: Path = QUESTIONS_FILE) -> tuple[Question, ...]:
+    questions = load(_QuestionsFile, path, "questions", QuestionsError).questions
+    # The wording file may not drift from the contract: same fields, same
+    # order, same values. A mismatch is a packaging bug, so fail loudly.
+    fields = tuple(q.field for q in questions)
+    if fields != FIELDS:
+        raise QuestionsError(f"{path}: questions {fields} do not match the contract {FIELDS}")
+    for question in questions:
+        values = tuple(o.value for o in question.options)
+        if values != ALLOWED[question.field]:
+            raise QuestionsError(
+                f"{path}: {question.field} offers {values}, the contract allows {ALLOWED[question.field]}"
+            )
+    return questions
+
+
+@cache
+def questions_by_field() -> dict[str, Question]:
+    return {question.field: question for question in load_questions()}

@@ -1,0 +1,99 @@
+"""The review record (rules/signoff.toml): who reviewed which version and hash, when, in what role.
+
+At start-up the running rule set's content hash, and the clinical context
+file's, are looked up in the record. The pages then say plainly whether what
+is running is a recorded version, and whether a clinician has approved it. A
+local rule set (HSG_RULES_FILE) or an edited file has a hash the record does
+not hold, and is shown as such.
+"""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from triage.core.clinical_context import ContextError
+from triage.core.datafile import Strict, Text, load
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Subject = Literal["rule_set", "clinical_context", "order_codes"]
+#: `authored`: written or changed by the team, not a clinical review.
+#: `approved` / `changes_requested`: a clinical reviewer's decision.
+Decision = Literal["authored", "approved", "changes_requested"]
+#: `approved`: a clinician approved this exact content. `pending`: recorded,
+#: not (or not yet) approved. `unrecorded`: not in the record at all.
+State = Literal["approved", "pending", "unrecorded"]
+
+
+class Review(Strict):
+    subject: Subject
+    file: Text
+    version: Text
+    sha256: Sha256
+    date: datetime.date
+    decision: Decision
+    by: Text
+    role: Text
+    note: Text | None = None
+
+
+class Schedule(Strict):
+    next_review_due: datetime.date
+    policy: Text
+
+
+class SignoffRecord(Strict):
+    schedule: Schedule
+    reviews: list[Review] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_version_per_hash(self) -> "SignoffRecord":
+        versions: dict[tuple[str, str], str] = {}
+        for review in self.reviews:
+            key = (review.subject, review.sha256)
+            if versions.setdefault(key, review.version) != review.version:
+                raise ValueError(
+                    f"{review.subject} sha256 {review.sha256[:12]} is recorded as both "
+                    f"{versions[key]!r} and {review.version!r}"
+                )
+        return self
+
+    def status(self, subject: Subject, version: str, sha256: str) -> "ReviewStatus":
+        records = tuple(sorted((r for r in self.reviews if r.subject == subject and r.sha256 == sha256),
+                               key=lambda r: r.date))
+        decisions = [r for r in records if r.decision != "authored"]
+        if not records:
+            state = "unrecorded"
+        elif decisions and decisions[-1].decision == "approved":
+            state = "approved"
+        else:
+            state = "pending"
+        wrong = [r for r in records if r.version != version]
+        if wrong:
+            raise ContextError(
+                f"the review record gives version {wrong[0].version!r} for {subject} sha256 {sha256[:12]}, "
+                f"but that content calls itself version {version!r}"
+            )
+        return ReviewStatus(subject, version, sha256, state, records)
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    subject: Subject
+    version: str
+    sha256: str
+    state: State
+    #: The record's entries for exactly this content, oldest first.
+    records: tuple[Review, ...]
+
+
+def bundled_signoff_file() -> Path:
+    from triage.core.resources import resource_dir
+
+    return resource_dir("rules") / "signoff.toml"
+
+
+def load_signoff(path: Path | str | None = None) -> SignoffRecord:
+    return load(SignoffRecord, Path(path) if path is not None else bundled_signoff_file(), "review record", ContextError)

@@ -1,0 +1,219 @@
+"""The six questions as a FHIR R4 Questionnaire, and a QuestionnaireResponse read back into Answers.
+
+Both directions are generated from questions.toml, the definitions the web
+form uses, so no integration can ask a different question or accept a value
+the contract does not know. Plain dicts rather than a FHIR library: the shapes
+we write and read are small, and the tests validate them with one.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import version
+
+from triage.core.answers import FIELDS, Answers
+from triage.core.questions import Question, load_questions
+from triage.integrations.text import diagnostic, integration_text
+
+#: Canonical URLs are identifiers, not addresses: they must stay the same
+#: wherever the tool is deployed, so that a response stored in a record system
+#: still matches after the tool moves. `.invalid` is reserved (RFC 6761), so
+#: these can never collide with anyone else's.
+CANONICAL_BASE = "http://hsg-triage.invalid/fhir"
+QUESTIONNAIRE_ID = "hsg-indications"
+QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/{QUESTIONNAIRE_ID}"
+#: The questions ship with the package, so they are versioned with it.
+QUESTIONNAIRE_VERSION = version("hsg-triage")
+#: How the tool names the exact Questionnaire it serves and reads (SDC: `url|version`).
+QUESTIONNAIRE_CANONICAL = f"{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}"
+
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+
+#: QuestionnaireResponse.status values (R4, required binding) that can be assessed.
+STATUSES = ("in-progress", "completed", "amended", "stopped")
+FINISHED_STATUSES = ("completed", "amended")
+
+
+def code_system(field_id: str) -> str:
+    """One code system per question: the same code (`unsure`) means something different in each.
+
+    FHIR ids allow no underscore, hence the dashes.
+    """
+    return f"{CANONICAL_BASE}/CodeSystem/{field_id.replace('_', '-')}"
+
+
+def help_link_id(field_id: str) -> str:
+    return f"{field_id}.help"
+
+
+def _item_control(code: str, display: str) -> dict:
+    return {
+        "url": ITEM_CONTROL,
+        "valueCodeableConcept": {"coding": [{"system": ITEM_CONTROL_SYSTEM, "code": code, "display": display}]},
+    }
+
+
+def _item(question: Question) -> dict:
+    system = code_system(question.field)
+    return {
+        "extension": [_item_control("radio-button", "Radio Button")],
+        "linkId": question.field,
+        "text": question.label,
+        "type": "choice",
+        "required": True,
+        "repeats": False,
+        "answerOption": [
+            {"valueCoding": {"system": system, "code": option.value, "display": option.label}}
+            for option in question.options
+        ],
+        # SDC: help text is a display child item with itemControl `help`.
+        "item": [
+            {
+                "extension": [_item_control("help", "Help-Button")],
+                "linkId": help_link_id(question.field),
+                "text": question.hint,
+                "type": "display",
+            }
+        ],
+    }
+
+
+@cache
+def build_questionnaire() -> dict:
+    text = integration_text()["questionnaire"]
+    return {
+        "resourceType": "Questionnaire",
+        "id": QUESTIONNAIRE_ID,
+        "language": "en",
+        "url": QUESTIONNAIRE_URL,
+        "version": QUESTIONNAIRE_VERSION,
+        "name": "HSGIndications",
+        "title": text["title"],
+        "status": "active",
+        "subjectType": ["Patient"],
+        "publisher": text["publisher"],
+        "description": text["description"],
+        "item": [_item(question) for question in load_questions()],
+    }
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One OperationOutcome issue: an IssueType code, what is wrong, and where (FHIRPath)."""
+
+    code: str
+    diagnostics: str
+    expression: str | None = None
+
+
+@dataclass
+class UnreadableResponse(Exception):
+    status: int
+    issues: list[Issue] = field(default_factory=list)
+
+
+#: Issues reported for one response at most; reading stops there.
+MAX_ISSUES = 20
+
+
+def _where(link_id: str) -> str:
+    return f"QuestionnaireResponse.item.where(linkId='{link_id}')"
+
+
+def read_response(resource: object, *, finished_only: bool = False) -> Answers:
+    """The six answers in a QuestionnaireResponse for our Questionnaire, or every reason it has none.
+
+    Strict, like the JSON API: an unknown item, a second answer or a code from
+    elsewhere is an error, never silently dropped. Everything we do not read
+    (subject, author, extensions, narrative) is ignored and not kept.
+    """
+    if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
+        raise UnreadableResponse(400, [Issue("structure", diagnostic("not_a_response"))])
+    issues: list[Issue] = []
+    questionnaire = resource.get("questionnaire")
+    canonical, _, named_version = questionnaire.partition("|") if isinstance(questionnaire, str) else ("", "", "")
+    if canonical != QUESTIONNAIRE_URL:
+        issues.append(Issue("value", diagnostic("wrong_questionnaire", questionnaire=QUESTIONNAIRE_CANONICAL),
+                            "QuestionnaireResponse.questionnaire"))
+    elif named_version and named_version != QUESTIONNAIRE_VERSION:
+        # A response to another version may have answered other questions:
+        # refuse it plainly rather than read it as this version. No version
+        # at all is read as this one, as record systems often drop it.
+        issues.append(Issue("not-supported", diagnostic("wrong_questionnaire_version", version=named_version[:32],
+                                                        questionnaire=QUESTIONNAIRE_CANONICAL),
+                            "QuestionnaireResponse.questionnaire"))
+    allowed_statuses = FINISHED_STATUSES if finished_only else STATUSES
+    if resource.get("status") not in allowed_statuses:
+        issues.append(Issue("value", diagnostic("bad_status", allowed=", ".join(allowed_statuses)),
+                            "QuestionnaireResponse.status"))
+
+    items = resource.get("item", [])
+    if not isinstance(items, list):
+        issues.append(Issue("structure", diagnostic("items_not_a_list", allowed=", ".join(FIELDS)),
+                            "QuestionnaireResponse.item"))
+        items = []
+    questions = {question.field: question for question in load_questions()}
+    values: dict[str, str] = {}
+    seen: set[str] = set()
+    truncated = False
+    for index, item in enumerate(items):
+        if len(issues) >= MAX_ISSUES:
+            # Thousands of bad items in a 64 KiB body would otherwise cost
+            # megabytes of OperationOutcome and a fifth of a second each.
+            issues.append(Issue("too-costly", diagnostic("too_many_issues", count=str(MAX_ISSUES))))
+            truncated = True
+            break
+        link_id = item.get("linkId") if isinstance(item, dict) else None
+        if not isinstance(link_id, str):
+            issues.append(Issue("structure", diagnostic("item_not_an_object"), f"QuestionnaireResponse.item[{index}]"))
+        elif link_id not in questions:
+            issues.append(Issue("structure", diagnostic("unknown_item", link_id=link_id[:64], allowed=", ".join(FIELDS)),
+                                f"QuestionnaireResponse.item[{index}]"))
+        elif link_id in seen:
+            issues.append(Issue("structure", diagnostic("duplicate_item", link_id=link_id), _where(link_id)))
+        else:
+            seen.add(link_id)
+            value, item_issues = _read_item(item, questions[link_id])
+            issues.extend(item_issues)
+            if value is not None:
+                values[link_id] = value
+    for field_id in FIELDS:
+        if field_id not in seen and not truncated:
+            issues.append(Issue("required", diagnostic("missing_item", link_id=field_id, system=code_system(field_id)),
+                                _where(field_id)))
+    if issues:
+        raise UnreadableResponse(422, issues)
+    return Answers(**values)
+
+
+def _read_item(item: dict, question: Question) -> tuple[str | None, list[Issue]]:
+    link_id, system = question.field, code_system(question.field)
+    where = _where(link_id)
+    issues = []
+    children = item.get("item", [])
+    if not isinstance(children, list) or any(
+        not isinstance(child, dict) or child.get("linkId") != help_link_id(link_id) or "answer" in child or "item" in child
+        for child in children
+    ):
+        issues.append(Issue("structure", diagnostic("unexpected_nested_item", link_id=link_id), f"{where}.item"))
+    answers = item.get("answer")
+    if not isinstance(answers, list) or not answers:
+        return None, [*issues, Issue("required", diagnostic("missing_answer", link_id=link_id, system=system), where)]
+    if len(answers) > 1:
+        return None, [*issues, Issue("value", diagnostic("several_answers", link_id=link_id), f"{where}.answer")]
+    answer = answers[0]
+    coding = answer.get("valueCoding") if isinstance(answer, dict) else None
+    if not isinstance(coding, dict):
+        return None, [*issues, Issue("value", diagnostic("not_a_coding", link_id=link_id, system=system),
+                                     f"{where}.answer[0]")]
+    if "item" in answer:
+        issues.append(Issue("structure", diagnostic("unexpected_nested_item", link_id=link_id),
+                            f"{where}.answer[0].item"))
+    if coding.get("system") != system:
+        return None, [*issues, Issue("code-invalid", diagnostic("wrong_system", link_id=link_id, system=system),
+                                     f"{where}.answer[0].valueCoding.system")]
+    allowed = [option.value for option in question.options]
+    if coding.get("code") not in allowed:
+        return None, [*issues, Issue("code-invalid", diagnostic("unknown_code", link_id=link_id, allowed=", ".join(allowed)),
+                                     f"{where}.answer[0].valueCoding.code")]
+    return coding["code"], issues

@@ -1,0 +1,74 @@
+"""The web pages: the form, the result it posts to, the rule set, and about.
+
+Registered twice (see create_app): at `/` with the site's chrome, and at
+`/embed` without it, for clinics that show the flow in an iframe.
+"""
+
+from flask import Blueprint, render_template, request
+from pydantic import ValidationError
+
+from triage.core.answers import FIELDS, Answers
+from triage.core.questions import questions_by_field
+from triage.state import hsg
+from triage.web.audience import audience_from_query
+from triage.web.forms import answers_form
+from triage.web.views import build_result_view
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/", methods=["GET", "POST"], strict_slashes=False)
+def form():
+    """GET: an empty form. POST: the form filled in again, from 'Change your answers'."""
+    audience = audience_from_query(request.args)
+    form = answers_form(audience)(request.form if request.method == "POST" else None)
+    return render_template("form.html", form=form, audience=audience)
+
+
+@bp.post("/result")
+def result():
+    audience = audience_from_query(request.args)
+    # Answers are read from the posted body only, never from the query string,
+    # so they cannot end up in a URL, a browser history or an access log.
+    answers = _complete_answers(request.form)
+    if answers is None:
+        # Something missing or unknown: the form again, with its messages.
+        form = answers_form(audience)(request.form)
+        if not form.validate():
+            return render_template("form.html", form=form, audience=audience), 400
+        answers = Answers(**form.answers())
+    engine = hsg().engine
+    view = build_result_view(
+        engine.assess(answers, audience),
+        answers,
+        audience,
+        engine=engine,
+        rules=hsg().settings.rules,
+        context=hsg().governance.context,
+        questions=questions_by_field(),
+    )
+    return render_template("result.html", result=view, audience=audience)
+
+
+def _complete_answers(form) -> Answers | None:
+    """The six answers when all are valid, else None. Same rule as the answers form
+    (the questions' options are the contract's values; exactly one value per
+    question), without building a form: that is a fifth of the result page's
+    time (benchmarks/profile_requests.py)."""
+    values = {field: form.getlist(field) for field in FIELDS}
+    if any(len(given) != 1 for given in values.values()):
+        return None
+    try:
+        return Answers(**{field: given[0] for field, given in values.items()})
+    except ValidationError:
+        return None
+
+
+@bp.get("/rules")
+def rules():
+    return render_template("rules.html", audience=audience_from_query(request.args))
+
+
+@bp.get("/about")
+def about():
+    return render_template("about.html", audience=audience_from_query(request.args))

@@ -1,0 +1,58 @@
+"""What every template may use: settings, the rule set, questions, and URL helpers."""
+
+from flask import Flask, request, url_for
+
+from triage.core.questions import questions_by_field
+from triage.state import hsg
+from triage.web.labels import (
+    NOT_ASSESSED,
+    OUTCOME_LABELS,
+    REVIEW_STATES,
+    STRENGTH_LABELS,
+)
+
+
+def register(app: Flask) -> None:
+    state = hsg(app)
+    settings = state.settings
+    questions = questions_by_field()
+
+    # Fixed for the app's lifetime, so globals rather than a context processor:
+    # imported macros see them without `with context`, which would make Jinja
+    # re-run the imported template on every render.
+    app.jinja_env.globals.update(
+        settings=settings, rules=settings.rules, questions=questions, outcome_labels=OUTCOME_LABELS,
+        strength_labels=STRENGTH_LABELS, review_states=REVIEW_STATES, not_assessed=NOT_ASSESSED,
+        governance=state.governance, clinical_context=state.governance.context,
+    )
+
+    @app.context_processor
+    def _per_request():
+        return {"embedded": request.blueprint == "embed"}
+
+    @app.template_global()
+    def answer_label(field: str, value: str, audience: str = "patient") -> str:
+        return questions[field].option_label(value, audience)
+
+    # A page builds the same handful of links on every request (url_for costs
+    # several µs each); they depend only on the prefix, the frame and the
+    # arguments (never on answers), so they are remembered. Bounded, because
+    # the prefix comes from a header.
+    built: dict[tuple, str] = {}
+
+    @app.template_global()
+    def page_url(endpoint: str, **values) -> str:
+        """`url_for` that keeps an embedded visitor inside /embed where a page exists there."""
+        embedded = request.blueprint == "embed"
+        key = (request.script_root, embedded, endpoint, *values.items())
+        url = built.get(key)
+        if url is None:
+            if embedded and endpoint.startswith("pages."):
+                endpoint = "embed." + endpoint.removeprefix("pages.")
+            url = url_for(endpoint, **values)
+            if len(built) < 1024:
+                built[key] = url
+        return url
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

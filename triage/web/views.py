@@ -1,0 +1,170 @@
+"""The result page's view data: everything the template shows, finished.
+
+The engine gives an `Assessment`; this turns it, with the answers, the
+clinical context and the settings, into labelled rows and texts in the
+reader's register, in the order the page shows them. The template only lays
+them out; it looks nothing up.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from triage.core.answers import FIELDS, Answers, Audience
+from triage.core.clinical_context import ClinicalContext, Shown
+from triage.core.engine import Assessment, Engine
+from triage.core.questions import Question
+from triage.core.ruleset import RuleSet
+from triage.web.labels import OUTCOME_LABELS, STRENGTH_LABELS
+
+#: Outcomes where an HSG is in play: the checks before it and the safety net after it are shown.
+HSG_IN_PLAY = frozenset({"commonly_recommended", "may_be_considered", "see_clinician_sooner"})
+
+
+@dataclass(frozen=True)
+class Reason:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class IndicationView:
+    id: str
+    title: str
+    strength: str
+    strength_label: str
+    explanation: str
+    because: tuple[Reason, ...]
+    section: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    id: str
+    title: str
+    explanation: str
+    source: str
+
+
+@dataclass(frozen=True)
+class OpenQuestionView:
+    question: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ResultView:
+    audience: Audience
+    outcome: str
+    outcome_label: str
+    outcome_sentence: str
+    next_step: str
+    #: False when an "unsure" answer could change the outcome: the page says it cannot tell yet.
+    settled: bool
+    revisit_after_months: int | None
+    escalations: tuple[EscalationView, ...]
+    indications: tuple[IndicationView, ...]
+    open_questions: tuple[OpenQuestionView, ...]
+    hsg_in_play: bool
+    #: Clinical context for this result, by where the page shows it.
+    notes: tuple[Shown, ...]
+    checklist: tuple[Shown, ...]
+    before_test: tuple[Shown, ...]
+    after_test: tuple[Shown, ...]
+    #: Clinicians only: context not triggered by these answers.
+    other_context: tuple[Shown, ...]
+    #: Every named source behind what the page says, once each, in order of appearance.
+    guideline_sources: tuple[str, ...]
+    #: (question's short name, answer) in question order, in the reader's register.
+    answers: tuple[Reason, ...]
+    #: The same with each question as it was asked.
+    answers_as_asked: tuple[Reason, ...]
+    #: The answers as posted, to carry them to the other register or back to the form.
+    answer_values: tuple[tuple[str, str], ...]
+    disclaimer: str
+    date: str
+
+    @property
+    def clinician(self) -> bool:
+        return self.audience == "clinician"
+
+    @property
+    def source_sections(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(indication.section for indication in self.indications))
+
+    @property
+    def age_unknown(self) -> bool:
+        return dict(self.answer_values)["age_bracket"] == "prefer_not_to_say"
+
+
+def build_result_view(
+    assessment: Assessment,
+    answers: Answers,
+    audience: Audience,
+    *,
+    engine: Engine,
+    rules: RuleSet,
+    context: ClinicalContext,
+    questions: dict[str, Question],
+    today: datetime.date | None = None,
+) -> ResultView:
+    values = answers.model_dump()
+
+    def question(field: str) -> str:
+        return questions[field].text(audience).term
+
+    def answer(field: str, value: str) -> str:
+        return questions[field].option_label(value, audience)
+
+    relevant, other = context.for_result(audience, assessment.outcome, [i.id for i in assessment.indications], values)
+    by_section: dict[str, list[Shown]] = {"notes": [], "checklist": [], "before_test": [], "after_test": []}
+    for topic in relevant:
+        by_section[topic.section].append(topic)
+
+    escalations = tuple(EscalationView(e.id, e.title, e.explanation, e.source.name) for e in assessment.escalations)
+    sources = [e.source for e in escalations]
+    for topics in (by_section["notes"], by_section["checklist"], by_section["before_test"], by_section["after_test"]):
+        for topic in topics:
+            for _, names in topic.statements:
+                sources.extend(names)
+
+    return ResultView(
+        audience=audience,
+        outcome=assessment.outcome,
+        outcome_label=OUTCOME_LABELS[audience][assessment.outcome],
+        outcome_sentence=rules.outcomes[assessment.outcome][audience],
+        next_step=rules.next_steps[assessment.outcome][audience],
+        settled=engine.outcome_settled(answers),
+        revisit_after_months=assessment.revisit_after_months,
+        escalations=escalations,
+        indications=tuple(
+            IndicationView(
+                id=i.id,
+                title=i.title,
+                strength=i.strength,
+                strength_label=STRENGTH_LABELS[audience][i.strength],
+                explanation=i.explanation,
+                because=tuple(Reason(question(b.field), answer(b.field, b.value)) for b in i.because),
+                section=i.source.section,
+                quote=i.source.quote,
+            )
+            for i in assessment.indications
+        ),
+        open_questions=tuple(OpenQuestionView(question(q.field), q.note) for q in assessment.open_questions),
+        hsg_in_play=assessment.outcome in HSG_IN_PLAY,
+        notes=tuple(by_section["notes"]),
+        checklist=tuple(by_section["checklist"]),
+        before_test=tuple(by_section["before_test"]),
+        after_test=tuple(by_section["after_test"]),
+        other_context=tuple(other) if audience == "clinician" else (),
+        guideline_sources=tuple(dict.fromkeys(sources)),
+        answers=tuple(Reason(question(field), answer(field, values[field])) for field in FIELDS),
+        answers_as_asked=tuple(Reason(questions[field].text(audience).label, answer(field, values[field])) for field in FIELDS),
+        answer_values=tuple((field, values[field]) for field in FIELDS),
+        disclaimer=assessment.disclaimer,
+        date=_long_date(today or datetime.date.today()),
+    )
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
