@@ -85,3 +85,14 @@ def test_app_state_is_read_through_the_one_accessor():
         if name == "triage.state":
             continue
         assert not re.search(r"extensions\[|extensions\.get\(", path.read_text(encoding="utf-8")), name
+
+
+#: A call on a domain object, or a domain query, in a template: templates get finished view data.
+DOMAIN_CALL = re.compile(r"\.(wording|text|option_label|for_result|topics_for|indication|assess|status|source_names)\(|"
+                         r"\banswer_label\(|\bquestions\[")
+
+
+def test_no_template_calls_into_the_domain():
+    for template in (REPO / "templates").iterdir():
+        text = template.read_text(encoding="utf-8")
+        assert not DOMAIN_CALL.search(text), f"{template.name}: {DOMAIN_CALL.search(text).group(0)}"

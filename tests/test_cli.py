@@ -39,7 +39,7 @@ def test_assess_text_explains_with_reasons_and_defers(cli, app):
     assert result.exit_code == 0, result.output
     rules = hsg(app).settings.rules
     assert rules.outcomes["commonly_recommended"].patient in result.output
-    assert "Because: How long have you been trying to get pregnant? 12 months or more" in result.output
+    assert "Because: Time trying to get pregnant: 12 months or more" in result.output
     assert rules.disclaimer.patient in result.output
     assert f"Rule set: HSG indications {rules.version}" in result.output
 

@@ -21,7 +21,7 @@ def test_every_page_renders_in_both_registers(client, path, query):
     assert response.status_code == 200
     html = unescape(response.get_data(as_text=True))
     assert html.startswith("<!doctype html>")
-    assert '<html lang="en">' in html and "<h1>" in html
+    assert '<html lang="en" dir="ltr">' in html and "<h1>" in html
     assert "A clinician decides" in html
     other = "Show the patient version" if "clinician" in query else "Show the version for clinicians"
     assert f'<p class="audience-switch">' in html and other in html or path.endswith("about")
@@ -46,7 +46,7 @@ def test_result_page_explains_the_outcome_and_defers(client, app, outcome, audie
     html = unescape(response.get_data(as_text=True))
     rules = hsg(app).settings.rules
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
-    assert OUTCOME_LABELS[audience][outcome] in h1, "the heading names the outcome"
+    assert str(OUTCOME_LABELS[audience][outcome]) in h1, "the heading names the outcome"
     assert html.count("<h1") == 1
     assert rules.outcomes[outcome][audience] in html
     assert rules.next_steps[outcome][audience] in html
@@ -60,7 +60,7 @@ def test_result_page_explains_the_outcome_and_defers(client, app, outcome, audie
 @pytest.mark.parametrize("outcome", EXAMPLES)
 def test_the_four_outcomes_look_different_in_words_and_shape(client, outcome):
     """Never colour alone: each outcome has its own heading words and its own panel class (border shape and mark)."""
-    labels = {o: OUTCOME_LABELS["patient"][o] for o in EXAMPLES}
+    labels = {o: str(OUTCOME_LABELS["patient"][o]) for o in EXAMPLES}
     assert len(set(labels.values())) == len(labels)
     html = unescape(post(client, outcome).get_data(as_text=True))
     assert f'<section class="outcome outcome-{outcome}"' in html

@@ -35,7 +35,7 @@ def test_on_a_phone_the_answer_and_next_step_come_first_and_the_page_stays_short
     page.set_viewport_size(PHONE)
     open_state(page, "result", outcome, audience)
     h1 = page.locator("h1")
-    assert OUTCOME_LABELS[audience][outcome] in h1.inner_text()
+    assert str(OUTCOME_LABELS[audience][outcome]) in h1.inner_text()
     first_screen = PHONE["height"]
     assert h1.bounding_box()["y"] + h1.bounding_box()["height"] <= first_screen
     next_step = page.locator(".next-step").bounding_box()

@@ -10,6 +10,7 @@ from triage.core.answers import ALLOWED, AUDIENCES, FIELDS, Answers
 from triage.core.ruleset import RuleSetError, load_rule_set
 from triage.serve import BODY_TIMEOUT, HTTP_MODES, SERVERS
 from triage.state import hsg
+from triage.web.views import result_view
 
 
 def _app(**settings: str):
@@ -44,12 +45,11 @@ def _answer_options(command):
 def assess(audience: str, as_json: bool, **answers: str) -> None:
     """Assess one set of answers, as the web form and the API do."""
     app = _app()
-    assessment = hsg(app).engine.assess(Answers(**answers), audience)
     if as_json:
-        click.echo(assessment.model_dump_json(indent=2))
+        click.echo(hsg(app).engine.assess(Answers(**answers), audience).model_dump_json(indent=2))
         return
     with app.test_request_context():
-        click.echo(render_template("assessment.txt", assessment=assessment, answers=answers, audience=audience))
+        click.echo(render_template("assessment.txt", result=result_view(Answers(**answers), audience), audience=audience))
 
 
 @main.command()

@@ -8,6 +8,7 @@ is the assessment itself, the same JSON body as POST /api/v1/assessments.
 import json
 
 from flask import Blueprint, Response, current_app, request
+from flask_babel import get_locale
 from pydantic_core import from_json
 from werkzeug.exceptions import HTTPException
 
@@ -70,27 +71,27 @@ def operation_outcome(status: int, issues: list[Issue]) -> Response:
 
 @bp.get(f"/Questionnaire/{QUESTIONNAIRE_ID}")
 def questionnaire():
-    return fhir_response(build_questionnaire())
+    return fhir_response(build_questionnaire(get_locale().language))
 
 
 @bp.get("/metadata")
 def metadata():
-    return fhir_response(capability_statement())
+    return fhir_response(capability_statement(get_locale().language))
 
 
 @bp.get(f"/OperationDefinition/{ASSESS_ID}")
 def operation_definition():
-    return fhir_response(assess_operation())
+    return fhir_response(assess_operation(get_locale().language))
 
 
 @bp.get("/CodeSystem/<system_id>")
 def code_system_resource(system_id: str):
-    return _published(code_systems(), system_id)
+    return _published(code_systems(get_locale().language), system_id)
 
 
 @bp.get("/ValueSet/<system_id>")
 def value_set_resource(system_id: str):
-    return _published(value_sets(), system_id)
+    return _published(value_sets(get_locale().language), system_id)
 
 
 def _published(resources: dict[str, dict], resource_id: str) -> Response:

@@ -58,7 +58,7 @@ def _code_system(system_id: str, url: str, title: str, concepts: list[dict]) -> 
 
 
 @cache
-def code_systems() -> dict[str, dict]:
+def code_systems(language: str) -> dict[str, dict]:
     """One CodeSystem per question (answer codes), and one for the card's override reasons; by id."""
     systems = {}
     for question in load_questions():
@@ -75,7 +75,7 @@ def code_systems() -> dict[str, dict]:
 
 
 @cache
-def value_sets() -> dict[str, dict]:
+def value_sets(language: str) -> dict[str, dict]:
     """Each CodeSystem's codes, whole, as the ValueSet an item or a Card draws from."""
     return {
         system_id: {
@@ -90,12 +90,12 @@ def value_sets() -> dict[str, dict]:
             "description": f"All codes of {system['url']}.",
             "compose": {"include": [{"system": system["url"], "version": QUESTIONNAIRE_VERSION}]},
         }
-        for system_id, system in code_systems().items()
+        for system_id, system in code_systems(language).items()
     }
 
 
 @cache
-def assess_operation() -> dict:
+def assess_operation(language: str) -> dict:
     return {
         "resourceType": "OperationDefinition",
         "id": ASSESS_ID,
@@ -150,7 +150,7 @@ def assess_operation() -> dict:
 
 
 @cache
-def capability_statement() -> dict:
+def capability_statement(language: str) -> dict:
     read = [{"code": "read"}]
     return {
         "resourceType": "CapabilityStatement",

@@ -79,7 +79,8 @@ def _item(question: Question) -> dict:
 
 
 @cache
-def build_questionnaire() -> dict:
+def build_questionnaire(language: str) -> dict:
+    """Built once per language (the cache key), in the language of the request that first asks."""
     text = integration_text()["questionnaire"]
     return {
         "resourceType": "Questionnaire",

@@ -4,7 +4,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from triage.web import assets, errors, headers, health, pages, template_globals
+    from triage.web import (
+        assets,
+        errors,
+        headers,
+        health,
+        i18n,
+        pages,
+        template_globals,
+    )
+
+    i18n.init_app(app)
 
     app.register_blueprint(pages.bp)
     # The embeddable flow is the same blueprint without site chrome; because it

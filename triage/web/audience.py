@@ -1,5 +1,6 @@
 """The register a page or response is asked for, from `?audience=`: patient (default) or clinician."""
 
+from flask_babel import gettext
 from werkzeug.exceptions import BadRequest
 
 from triage.core.answers import AUDIENCES, DEFAULT_AUDIENCE, Audience
@@ -8,7 +9,7 @@ from triage.core.answers import AUDIENCES, DEFAULT_AUDIENCE, Audience
 def audience_from_query(args) -> Audience:
     value = args.get("audience", DEFAULT_AUDIENCE)
     if value not in AUDIENCES:
-        raise BadRequest(f"audience must be one of: {', '.join(AUDIENCES)}")
+        raise BadRequest(gettext("audience must be one of: %(values)s", values=", ".join(AUDIENCES)))
     return value
 
 

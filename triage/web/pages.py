@@ -12,7 +12,7 @@ from triage.core.questions import questions_by_field
 from triage.state import hsg
 from triage.web.audience import audience_from_query
 from triage.web.forms import answers_form
-from triage.web.views import build_result_view
+from triage.web.views import build_rules_view, result_view
 
 bp = Blueprint("pages", __name__)
 
@@ -37,16 +37,7 @@ def result():
         if not form.validate():
             return render_template("form.html", form=form, audience=audience), 400
         answers = Answers(**form.answers())
-    engine = hsg().engine
-    view = build_result_view(
-        engine.assess(answers, audience),
-        answers,
-        audience,
-        engine=engine,
-        rules=hsg().settings.rules,
-        context=hsg().governance.context,
-        questions=questions_by_field(),
-    )
+    view = result_view(answers, audience)
     return render_template("result.html", result=view, audience=audience)
 
 
@@ -66,7 +57,10 @@ def _complete_answers(form) -> Answers | None:
 
 @bp.get("/rules")
 def rules():
-    return render_template("rules.html", audience=audience_from_query(request.args))
+    audience = audience_from_query(request.args)
+    state = hsg()
+    view = build_rules_view(state.settings.rules, state.governance.context, questions_by_field(), audience)
+    return render_template("rules.html", view=view, audience=audience)
 
 
 @bp.get("/about")

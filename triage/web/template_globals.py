@@ -1,38 +1,34 @@
-"""What every template may use: settings, the rule set, questions, and URL helpers."""
+"""What every template may use: settings, the rule set, labels, and URL helpers. Values, not domain calls."""
 
 from flask import Flask, request, url_for
 
-from triage.core.questions import questions_by_field
 from triage.state import hsg
-from triage.web.labels import (
-    NOT_ASSESSED,
-    OUTCOME_LABELS,
-    REVIEW_STATES,
-    STRENGTH_LABELS,
-)
+from triage.web import labels
 
 
 def register(app: Flask) -> None:
     state = hsg(app)
     settings = state.settings
-    questions = questions_by_field()
 
     # Fixed for the app's lifetime, so globals rather than a context processor:
     # imported macros see them without `with context`, which would make Jinja
     # re-run the imported template on every render.
     app.jinja_env.globals.update(
-        settings=settings, rules=settings.rules, questions=questions, outcome_labels=OUTCOME_LABELS,
-        strength_labels=STRENGTH_LABELS, review_states=REVIEW_STATES, not_assessed=NOT_ASSESSED,
+        settings=settings, rules=settings.rules, outcome_labels=labels.OUTCOME_LABELS,
+        strength_labels=labels.STRENGTH_LABELS, review_states=labels.REVIEW_STATES,
+        review_states_long=labels.REVIEW_STATES_LONG, context_states=labels.CONTEXT_STATES,
+        decision_labels=labels.DECISION_LABELS, not_assessed=labels.NOT_ASSESSED,
         governance=state.governance, clinical_context=state.governance.context,
     )
+
+    @app.template_global()
+    def say(key: str, audience: str) -> str:
+        """A short text in a register (labels.REGISTERED): one catalogue message per register."""
+        return labels.REGISTERED[key][audience]
 
     @app.context_processor
     def _per_request():
         return {"embedded": request.blueprint == "embed"}
-
-    @app.template_global()
-    def answer_label(field: str, value: str, audience: str = "patient") -> str:
-        return questions[field].option_label(value, audience)
 
     # A page builds the same handful of links on every request (url_for costs
     # several µs each); they depend only on the prefix, the frame and the

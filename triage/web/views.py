@@ -9,6 +9,8 @@ them out; it looks nothing up.
 import datetime
 from dataclasses import dataclass
 
+from flask_babel import format_date
+
 from triage.core.answers import FIELDS, Answers, Audience
 from triage.core.clinical_context import ClinicalContext, Shown
 from triage.core.engine import Assessment, Engine
@@ -166,5 +168,95 @@ def build_result_view(
     )
 
 
+def result_view(answers: Answers, audience: Audience) -> ResultView:
+    """The result for these answers, built from the running app's state (a page or the CLI)."""
+    from triage.core.questions import questions_by_field
+    from triage.state import hsg
+
+    state = hsg()
+    return build_result_view(state.engine.assess(answers, audience), answers, audience, engine=state.engine,
+                             rules=state.settings.rules, context=state.governance.context,
+                             questions=questions_by_field())
+
+
 def _long_date(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """The day as the reader's language writes it (Babel's locale data), day first: 26 November 2026."""
+    return format_date(day, "d MMMM y")
+
+
+# ---------------------------------------------------------------------------
+# The rules page (/rules): the whole rule set, in the reader's register.
+
+
+@dataclass(frozen=True)
+class ConditionView:
+    """One `when` block: every (question, answers) pair in it must hold."""
+
+    parts: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...]], ...]  # (question, answer labels, field, values)
+
+
+@dataclass(frozen=True)
+class RuleView:
+    id: str
+    title: str
+    explanation: str
+    conditions: tuple[ConditionView, ...]
+    strength: str = ""
+    strength_label: str = ""
+    section: str = ""
+    quote: str = ""
+    #: Escalations: the titles of the indications whose match makes it moot, and its guideline sources.
+    unless: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RulesView:
+    audience: Audience
+    indications: tuple[RuleView, ...]
+    escalations: tuple[RuleView, ...]
+    #: (outcome id, label, what it means)
+    outcomes: tuple[tuple[str, str, str], ...]
+    #: (age bracket, months of trying)
+    waiting: tuple[tuple[str, int], ...]
+    context: tuple[Shown, ...]
+
+    @property
+    def clinician(self) -> bool:
+        return self.audience == "clinician"
+
+
+def build_rules_view(rules: RuleSet, context: ClinicalContext, questions: dict[str, Question],
+                     audience: Audience) -> RulesView:
+    def conditions(when) -> tuple[ConditionView, ...]:
+        return tuple(
+            ConditionView(tuple(
+                (questions[field].text(audience).label,
+                 tuple(questions[field].option_label(value, audience) for value in values), field, tuple(values))
+                for field, values in clause.items()
+            ))
+            for clause in when
+        )
+
+    titles = {indication.id: indication.wording(audience).title for indication in rules.indications}
+    return RulesView(
+        audience=audience,
+        indications=tuple(
+            RuleView(id=i.id, title=i.wording(audience).title, explanation=i.wording(audience).explanation,
+                     conditions=conditions(i.when), strength=i.strength,
+                     strength_label=STRENGTH_LABELS[audience][i.strength], section=i.source.section,
+                     quote=i.source.quote)
+            for i in rules.indications
+        ),
+        escalations=tuple(
+            RuleView(id=e.id, title=e.wording(audience).title, explanation=e.wording(audience).explanation,
+                     conditions=conditions(e.when), unless=tuple(titles[i] for i in e.unless_matched),
+                     source=e.source.name)
+            for e in rules.escalations
+        ),
+        outcomes=tuple((outcome, label, rules.outcomes[outcome][audience])
+                       for outcome, label in OUTCOME_LABELS[audience].items()),
+        waiting=tuple((questions["age_bracket"].option_label(bracket, audience), months)
+                      for bracket, months in rules.waiting.revisit_after_months.items()),
+        context=tuple(context.topics_for(audience)),
+    )

@@ -1,0 +1,39 @@
+"""The wording catalogue: every sentence outside the reviewed data files goes through gettext.
+
+The catalogue is `translations/messages.pot`, extracted by pybabel (see
+babel.cfg and docs/architecture.md, "How to add a language"); a test checks
+that it is up to date. Register-dependent wording is one message per register
+with the register as message context (`pgettext("patient", ...)`).
+
+The language is chosen from an explicit `?lang=`, then the browser's
+Accept-Language, then English. Never a cookie: nothing is stored.
+"""
+
+from flask import Flask, request
+from flask_babel import Babel, get_locale
+
+from triage.core.resources import resource_dir
+
+#: Languages the catalogue has, English first. Issue 14 adds es, pl, cy and ar.
+LANGUAGES: tuple[str, ...] = ("en",)
+DEFAULT_LANGUAGE = "en"
+
+
+def select_language() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+#: Languages written right to left.
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_language, default_translation_directories=str(resource_dir("translations")))
+
+    @app.context_processor
+    def _language():
+        language = get_locale().language
+        return {"lang": language, "text_direction": "rtl" if language in RIGHT_TO_LEFT else "ltr"}
