@@ -27,6 +27,8 @@ class NamedSource(Strict):
 
 
 class Statement(Strict):
+    #: Unique in its topic: a translation names the statement by topic and statement id.
+    id: Id
     text: Text
     sources: list[Id] = Field(min_length=1)
     #: Indication ids that make the statement relevant; empty: any.
@@ -90,6 +92,10 @@ class ClinicalContext(Strict):
         ids = [topic.id for topic in self.topics]
         if len(ids) != len(set(ids)):
             raise ValueError(f"duplicate topic id in: {', '.join(ids)}")
+        for topic in self.topics:
+            statement_ids = [statement.id for statement in topic.statements]
+            if len(statement_ids) != len(set(statement_ids)):
+                raise ValueError(f"topic {topic.id!r}: duplicate statement id in: {', '.join(statement_ids)}")
         used = set()
         for topic in self.topics:
             for number, statement in enumerate(topic.statements, 1):
