@@ -116,3 +116,18 @@ def test_audience_changes_wording_not_outcome(client):
     assert [i["id"] for i in patient["indications"]] == [i["id"] for i in clinician["indications"]]
     assert patient["indications"][0]["explanation"] != clinician["indications"][0]["explanation"]
     assert patient["disclaimer"] != clinician["disclaimer"]
+
+
+def test_the_questions_are_the_contracts_six_with_its_values():
+    """The questions file defines the answers (triage/core/answers.py); the product contract pins them here."""
+    from triage.core.answers import ALLOWED
+
+    assert ALLOWED == {
+        "months_trying": ("not_trying", "under_6", "6_to_11", "12_or_more", "prefer_not_to_say"),
+        "age_bracket": ("under_35", "35_to_39", "40_or_over", "prefer_not_to_say"),
+        "pregnancy_losses": ("none", "one", "two", "three_or_more", "prefer_not_to_say"),
+        "pelvic_infection": ("yes", "no", "unsure"),
+        "pelvic_surgery": ("yes", "no", "unsure"),
+        "pelvic_pain": ("yes", "no", "unsure"),
+    }
+    assert list(ALLOWED) == QUESTION_ORDER

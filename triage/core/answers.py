@@ -1,41 +1,38 @@
-"""The six answers: field ids and allowed values, exactly as the contract fixes them.
+"""The answers: one strict model, built from the questions file, so that a question is defined once.
 
 Strict on purpose: JSON `true` is not an answer, `1` is not a string, and an
-unknown field is an error rather than something silently dropped.
+unknown field is an error rather than something silently dropped. The fields
+and values are the product contract's; tests/test_contract.py pins them.
 """
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 
-MonthsTrying = Literal["not_trying", "under_6", "6_to_11", "12_or_more", "prefer_not_to_say"]
-AgeBracket = Literal["under_35", "35_to_39", "40_or_over", "prefer_not_to_say"]
-PregnancyLosses = Literal["none", "one", "two", "three_or_more", "prefer_not_to_say"]
-YesNoUnsure = Literal["yes", "no", "unsure"]
-#: Which register a text is written in: for the patient (the default) or for a clinician.
-Audience = Literal["patient", "clinician"]
+from triage.core.questions import UNANSWERED, Audience, load_questions
+
+__all__ = ["ALLOWED", "AUDIENCES", "DEFAULT_AUDIENCE", "FIELDS", "UNANSWERED", "Answers", "Audience"]
+
 AUDIENCES: tuple[str, ...] = get_args(Audience)
 DEFAULT_AUDIENCE: Audience = "patient"
 
-#: Answers that leave a question open; each one yields an `open_questions` entry.
-UNANSWERED = frozenset({"unsure", "prefer_not_to_say"})
 
-
-class Answers(BaseModel):
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    months_trying: MonthsTrying
-    age_bracket: AgeBracket
-    pregnancy_losses: PregnancyLosses
-    pelvic_infection: YesNoUnsure
-    pelvic_surgery: YesNoUnsure
-    pelvic_pain: YesNoUnsure
 
+#: One field per question, in question order, each a Literal of its answer values.
+Answers: type[BaseModel] = create_model(
+    "Answers",
+    __base__=_Strict,
+    __doc__="One answer to each question, each one of the question's answer values.",
+    **{q.field: (Literal[tuple(o.value for o in q.options)], ...) for q in load_questions()},
+)
 
 #: Field ids in question order.
 FIELDS: tuple[str, ...] = tuple(Answers.model_fields)
 
-#: Allowed values per field, in the contract's order.
+#: Allowed values per field, in the questions file's order.
 ALLOWED: dict[str, tuple[str, ...]] = {
     name: get_args(field.annotation) for name, field in Answers.model_fields.items()
 }

@@ -1,22 +1,31 @@
-"""Question wording, loaded from questions.toml and checked against the contract.
+"""The questions: their fields, their answers, and their wording, from questions.toml.
 
-Each question and answer is worded for the person answering: the patient, or
-a clinician answering about a patient (`?audience=clinician`).
+This file is where a question is defined, once: `answers.py` builds the
+strict `Answers` model from it, and the form, the CLI, the OpenAPI document
+and the FHIR Questionnaire all follow. Each question and answer is worded for
+the person answering: the patient, or a clinician answering about a patient
+(`?audience=clinician`). The six questions of the product contract are pinned
+by the tests (tests/test_contract.py).
 """
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from triage.core.answers import ALLOWED, FIELDS, UNANSWERED, Audience
 from triage.core.datafile import DataFileError, load
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.toml")
 
+#: Answers that leave a question open; each one yields an `open_questions` entry.
+UNANSWERED = frozenset({"unsure", "prefer_not_to_say"})
+#: Which register a text is written in: for the patient (the default) or for a clinician.
+Audience = Literal["patient", "clinician"]
+
 
 class QuestionsError(DataFileError):
-    """questions.toml drifted from the contract, or cannot be read: a packaging bug, so start-up stops."""
+    """questions.toml cannot be used: a packaging bug, so start-up stops."""
 
 
 class _Strict(BaseModel):
@@ -88,17 +97,13 @@ class _QuestionsFile(_Strict):
 @cache
 def load_questions(path: Path = QUESTIONS_FILE) -> tuple[Question, ...]:
     questions = load(_QuestionsFile, path, "questions", QuestionsError).questions
-    # The wording file may not drift from the contract: same fields, same
-    # order, same values. A mismatch is a packaging bug, so fail loudly.
-    fields = tuple(q.field for q in questions)
-    if fields != FIELDS:
-        raise QuestionsError(f"{path}: questions {fields} do not match the contract {FIELDS}")
+    fields = [q.field for q in questions]
+    if duplicates := sorted({f for f in fields if fields.count(f) > 1}):
+        raise QuestionsError(f"{path}: question {', '.join(map(repr, duplicates))} is defined twice")
     for question in questions:
-        values = tuple(o.value for o in question.options)
-        if values != ALLOWED[question.field]:
-            raise QuestionsError(
-                f"{path}: {question.field} offers {values}, the contract allows {ALLOWED[question.field]}"
-            )
+        values = [o.value for o in question.options]
+        if len(values) != len(set(values)):
+            raise QuestionsError(f"{path}: question {question.field!r}: an answer value is listed twice")
     return questions
 
 
