@@ -33,8 +33,9 @@ from triage.web.problems import (
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"
 
-#: Example requests, one per outcome (the outcome shown is computed, not written here).
-EXAMPLE_REQUESTS = {
+#: Example requests, one per outcome (the outcome shown is computed, not written here). A question
+#: these do not name (one added later) takes its last answer before the opt-outs ("no").
+_EXAMPLE_ANSWERS = {
     "twelve_months": {"months_trying": "12_or_more", "age_bracket": "under_35", "pregnancy_losses": "none",
                       "pelvic_infection": "no", "pelvic_surgery": "no", "pelvic_pain": "no", "audience": "clinician"},
     "past_surgery": {"months_trying": "under_6", "age_bracket": "35_to_39", "pregnancy_losses": "one",
@@ -44,6 +45,8 @@ EXAMPLE_REQUESTS = {
     "not_trying": {"months_trying": "not_trying", "age_bracket": "prefer_not_to_say", "pregnancy_losses": "none",
                    "pelvic_infection": "unsure", "pelvic_surgery": "no", "pelvic_pain": "no"},
 }
+_UNNAMED = {q.field: [o.value for o in q.options if o.value not in q.opt_out][-1] for q in load_questions()}
+EXAMPLE_REQUESTS = {name: {**_UNNAMED, **answers} for name, answers in _EXAMPLE_ANSWERS.items()}
 #: A request with the kinds of mistake a 422 names: a missing, an unknown and an invalid field.
 EXAMPLE_INVALID = {"months_trying": "forever", "pregnancy_losses": "none", "pelvic_infection": "no",
                    "pelvic_surgery": "no", "pelvic_pain": True, "age": 37}
