@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from triage.core.answers import Audience
 from triage.core.datafile import DataFileError, Id, Strict, Text, load
-from triage.core.ruleset import Condition, Outcome, check_condition
+from triage.core.ruleset import Condition, Outcome
 
 
 class ContextError(DataFileError):
@@ -35,13 +35,6 @@ class Statement(Strict):
     relevant_to: list[Id] = []
     #: Answer blocks (the rule set's clause syntax) that make it relevant; empty: any.
     when: list[Condition] = []
-
-    @field_validator("when")
-    @classmethod
-    def _known_fields_and_values(cls, when: list[dict[str, list[str]]]) -> list[dict[str, list[str]]]:
-        for condition in when:
-            check_condition(condition)
-        return when
 
     def relevant(self, matched: frozenset[str], answers: Mapping[str, str]) -> bool:
         return (not self.relevant_to or not matched.isdisjoint(self.relevant_to)) and (

@@ -9,7 +9,7 @@ message naming the file, the rule and what is wrong.
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from triage.core.answers import ALLOWED, FIELDS, Audience
 from triage.core.datafile import DataFileError, Id, Strict, Text, load
@@ -54,10 +54,10 @@ class Registers(Strict):
         return getattr(self, audience)
 
 
-def check_condition(condition: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+def check_condition(condition: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A `when` block names known fields, each with known answer values; a problem says which."""
     if not condition:
         raise ValueError("a `when` block must name at least one field")
-    checked = {}
     for field, values in condition.items():
         if field not in ALLOWED:
             raise ValueError(f"unknown field {field!r}; the fields are: {', '.join(FIELDS)}")
@@ -68,30 +68,28 @@ def check_condition(condition: dict[str, list[str]]) -> dict[str, frozenset[str]
                 raise ValueError(
                     f"unknown value {value!r} for {field}; allowed: {', '.join(ALLOWED[field])}"
                 )
-        checked[field] = frozenset(values)
-    return checked
+    return condition
 
 
-Condition = Annotated[dict[str, list[str]], Field(min_length=1)]
+#: A `when` block: it holds when every field it names has one of the listed answers.
+Condition = Annotated[dict[str, list[str]], Field(min_length=1), AfterValidator(check_condition)]
 
 
-class Indication(Strict):
+class Worded(Strict):
+    """A rule's wording in both registers."""
+
+    patient: Wording
+    clinician: Wording
+
+    def wording(self, audience: Audience) -> Wording:
+        return getattr(self, audience)
+
+
+class Indication(Worded):
     id: RuleId
     strength: Strength
     when: list[Condition] = Field(min_length=1)
     source: Source
-    patient: Wording
-    clinician: Wording
-
-    @field_validator("when")
-    @classmethod
-    def _known_fields_and_values(cls, when: list[dict[str, list[str]]]) -> list[dict[str, list[str]]]:
-        for condition in when:
-            check_condition(condition)
-        return when
-
-    def wording(self, audience: Audience) -> Wording:
-        return getattr(self, audience)
 
 
 class GuidelineSource(Strict):
@@ -104,7 +102,7 @@ class GuidelineSource(Strict):
         return "; ".join(self.names)
 
 
-class Escalation(Strict):
+class Escalation(Worded):
     """A named guideline making the advice more cautious: it can only bring a clinician forward.
 
     It never touches the indications (the engine matches those first and
@@ -117,18 +115,6 @@ class Escalation(Strict):
     when: list[Condition] = Field(min_length=1)
     unless_matched: list[RuleId] = []
     source: GuidelineSource
-    patient: Wording
-    clinician: Wording
-
-    @field_validator("when")
-    @classmethod
-    def _known_fields_and_values(cls, when: list[dict[str, list[str]]]) -> list[dict[str, list[str]]]:
-        for condition in when:
-            check_condition(condition)
-        return when
-
-    def wording(self, audience: Audience) -> Wording:
-        return getattr(self, audience)
 
 
 class Waiting(Strict):
