@@ -10,7 +10,8 @@ Accept-Language, then English. Never a cookie: nothing is stored.
 """
 
 from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_context
 
 from triage.core.resources import resource_dir
 
@@ -30,10 +31,27 @@ def select_language() -> str:
 RIGHT_TO_LEFT = frozenset({"ar"})
 
 
+def _of(context):
+    """The render's translations; macros imported without context find them the slow way."""
+    return context.get("translations") or get_translations()
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_language, default_translation_directories=str(resource_dir("translations")))
+    # A page looks up a hundred messages or more. Flask-Babel's own template
+    # callables find the request's translations again for each one; these take
+    # them from the template context, found once per render.
+    app.jinja_env.install_gettext_callables(
+        gettext=pass_context(lambda context, message: _of(context).ugettext(message)),
+        ngettext=pass_context(lambda context, singular, plural, n: _of(context).ungettext(singular, plural, n)),
+        pgettext=pass_context(lambda context, register, message: _of(context).upgettext(register, message)),
+        npgettext=pass_context(lambda context, register, singular, plural, n:
+                               _of(context).unpgettext(register, singular, plural, n)),
+        newstyle=True,
+    )
 
     @app.context_processor
     def _language():
         language = get_locale().language
-        return {"lang": language, "text_direction": "rtl" if language in RIGHT_TO_LEFT else "ltr"}
+        return {"lang": language, "text_direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
+                "translations": get_translations()}
