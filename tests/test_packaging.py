@@ -43,8 +43,10 @@ def test_wheel_carries_no_generic_top_level_package(installed):
     _, _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
     assert {name.split("/")[0] for name in names} == {"triage", wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info"}
-    for packaged in ("triage/rules/hsg-indications.toml", "triage/rules/hsg-order-codes.toml", "triage/templates/result.html", "triage/static/site.css",
-                     "triage/questions.toml", "triage/rules/README.md"):
+    for packaged in ("triage/rules/hsg-indications.toml", "triage/rules/hsg-order-codes.toml", "triage/templates/result.html",
+                     "triage/static/site.css", "triage/static/result.css", "triage/core/questions.toml",
+                     "triage/rules/README.md", "triage/rules/permitted-context.md", "triage/translations/messages.pot",
+                     "triage/state.py", "triage/web/labels.py"):
         assert packaged in names
 
 
