@@ -132,6 +132,8 @@ def test_a_card_for_the_latest_response(client, app):
     assert rules.disclaimer.clinician in card["detail"] and rules.version in card["detail"]
 
 
+# Exhaustive over the integration: in the full run, not the quick subset (`-m "not slow"`).
+@pytest.mark.slow
 def test_every_combination_gives_its_outcome_in_a_card(client):
     summaries = integration_text()["cds_service"]["summaries"]
     checked = 0

@@ -69,6 +69,8 @@ def test_example_responses_are_valid_r4():
         validate_fhir(questionnaire_response(answers))
 
 
+# Exhaustive over the integration: in the full run, not the quick subset (`-m "not slow"`).
+@pytest.mark.slow
 def test_every_combination_assesses_like_the_json_api(client):
     checked = 0
     for answers in all_answer_combinations():
