@@ -168,8 +168,9 @@ def _default(args) -> str:
 
 
 CANDIDATES = [
-    Settings("granian", default_workers(), 1),
-    Settings("granian", default_workers(), 4),
+    # granian runs one app thread per worker (the body deadline reads in the
+    # worker's event loop); `--threads` is refused for it, as for gunicorn-sync.
+    Settings("granian", default_workers()),
     Settings("gunicorn-sync", default_workers()),
     Settings("gunicorn-sync", 2 * default_workers() + 1),
     Settings("gunicorn-gthread", default_workers(), 4),
