@@ -97,37 +97,49 @@ def _first_matching_clause(rule: Indication | Escalation, values: dict[str, str]
     return None
 
 
-def _compile(rule: Indication) -> _CompiledIndication:
-    """Evaluate the rule once for every combination of the answers it reads.
+def _tabulate(rule: Indication | Escalation, finish) -> tuple[tuple[str, ...], dict[str, dict]]:
+    """Evaluate a rule once for every combination of the answers it reads.
 
     A rule reads a few fields with a few values each (at most 2,700
-    combinations, typically 3 to 20), so the table is small. Results built
-    here are immutable and shared: an assessment then costs one dictionary
-    look-up per rule, instead of building the same objects again per request.
-    Shared objects are never mutated: views and templates only read them.
+    combinations, typically 3 to 20), so the table is small: per audience,
+    the answers to its fields (as a tuple) -> `finish(audience, clause,
+    values)` for the first matching clause, or None where none matches. An
+    assessment then costs one dictionary look-up per rule.
     """
     fields = tuple(dict.fromkeys(field for clause in rule.when for field in clause))
     table: dict[str, dict] = {audience: {} for audience in AUDIENCES}
-    built: dict[tuple, MatchedIndication] = {}  # identical matches share one object
     for key in itertools.product(*(ALLOWED[field] for field in fields)):
         values = dict(zip(fields, key))
         clause = _first_matching_clause(rule, values)
         for audience in AUDIENCES:
-            if clause is None:
-                table[audience][key] = None
-                continue
-            because = tuple((field, values[field]) for field in clause)
-            if (audience, because) not in built:
-                wording = rule.wording(audience)
-                built[audience, because] = MatchedIndication.model_construct(
-                    id=rule.id,
-                    strength=rule.strength,
-                    title=wording.title,
-                    explanation=wording.explanation,
-                    because=[Because.model_construct(field=f, value=v) for f, v in because],
-                    source=rule.source,
-                )
-            table[audience][key] = built[audience, because]
+            table[audience][key] = None if clause is None else finish(audience, clause, values)
+    return fields, table
+
+
+def _compile(rule: Indication) -> _CompiledIndication:
+    """The rule's table of finished MatchedIndications.
+
+    Results built here are immutable and shared (identical matches are one
+    object), instead of being built again per request. Shared objects are
+    never mutated: views and templates only read them.
+    """
+    built: dict[tuple, MatchedIndication] = {}
+
+    def finish(audience: str, clause: dict, values: dict) -> MatchedIndication:
+        because = tuple((field, values[field]) for field in clause)
+        if (audience, because) not in built:
+            wording = rule.wording(audience)
+            built[audience, because] = MatchedIndication.model_construct(
+                id=rule.id,
+                strength=rule.strength,
+                title=wording.title,
+                explanation=wording.explanation,
+                because=[Because.model_construct(field=f, value=v) for f, v in because],
+                source=rule.source,
+            )
+        return built[audience, because]
+
+    fields, table = _tabulate(rule, finish)
     return _CompiledIndication(fields=fields, typical=rule.strength == "typical", table=table)
 
 
@@ -141,8 +153,7 @@ class _CompiledEscalation:
 
 
 def _compile_escalation(escalation: Escalation) -> _CompiledEscalation:
-    """The same look-up-table compilation as `_compile`, for an escalation."""
-    fields = tuple(dict.fromkeys(field for clause in escalation.when for field in clause))
+    """The escalation's table: one finished MatchedEscalation per audience, wherever it applies."""
     finished = {
         audience: MatchedEscalation.model_construct(
             id=escalation.id,
@@ -152,11 +163,7 @@ def _compile_escalation(escalation: Escalation) -> _CompiledEscalation:
         )
         for audience in AUDIENCES
     }
-    table: dict[str, dict] = {audience: {} for audience in AUDIENCES}
-    for key in itertools.product(*(ALLOWED[field] for field in fields)):
-        applies = _first_matching_clause(escalation, dict(zip(fields, key))) is not None
-        for audience in AUDIENCES:
-            table[audience][key] = finished[audience] if applies else None
+    fields, table = _tabulate(escalation, lambda audience, clause, values: finished[audience])
     return _CompiledEscalation(fields=fields, unless_matched=frozenset(escalation.unless_matched), table=table)
 
 
@@ -197,8 +204,8 @@ class Engine:
             disclaimer=self.rules.disclaimer[audience],
         )
 
-    def outcome_settled(self, answers: Answers) -> bool:
-        """Whether the "unsure" and "prefer not to say" answers could change the outcome.
+    def outcome_settled(self, answers: Answers, outcome: Outcome) -> bool:
+        """Whether the "unsure" and "prefer not to say" answers could change `outcome`, the one they gave.
 
         Tries every answer they could stand for (at most 384 combinations, one
         or two in the usual case) and compares outcomes: a page can then say
@@ -208,7 +215,6 @@ class Engine:
         open_fields = [field for field in FIELDS if values[field] in UNANSWERED]
         if not open_fields:
             return True
-        outcome = self.assess(answers).outcome
         choices = [[v for v in ALLOWED[field] if v not in UNANSWERED] for field in open_fields]
         for resolved in itertools.product(*choices):
             other = Answers.model_construct(**{**values, **dict(zip(open_fields, resolved))})

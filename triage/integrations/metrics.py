@@ -7,7 +7,11 @@ PROMETHEUS_MULTIPROC_DIR, and GET /metrics adds up all the files. Only the
 labels of `feedback_record` are counted: nothing that identifies anyone.
 """
 
+from dataclasses import replace
+
 from flask import Blueprint, Flask, Response
+
+from triage.state import hsg, install
 
 COUNTER_NAME = "hsg_cds_feedback"
 LABELS = ("service", "rules_version", "outcome", "override_reason")
@@ -48,12 +52,7 @@ class FeedbackCounter:
 
 def register(app: Flask) -> None:
     """With HSG_METRICS=1 only: the counter, and GET /metrics. Without it neither exists (404)."""
-    from dataclasses import replace
-
-    from triage.state import hsg as state_of
-    from triage.state import install
-
-    state = state_of(app)
+    state = hsg(app)
     if state.settings.metrics_dir is None:
         return
     install(app, replace(state, feedback_counter=FeedbackCounter()))

@@ -8,11 +8,9 @@ from flask import Blueprint, render_template, request
 from pydantic import ValidationError
 
 from triage.core.answers import FIELDS, Answers
-from triage.core.questions import questions_by_field
-from triage.state import hsg
 from triage.web.audience import audience_from_query
 from triage.web.forms import answers_form
-from triage.web.views import build_rules_view, result_view
+from triage.web.views import result_view, rules_view
 
 bp = Blueprint("pages", __name__)
 
@@ -58,9 +56,7 @@ def _complete_answers(form) -> Answers | None:
 @bp.get("/rules")
 def rules():
     audience = audience_from_query(request.args)
-    state = hsg()
-    view = build_rules_view(state.settings.rules, state.governance.context, questions_by_field(), audience)
-    return render_template("rules.html", view=view, audience=audience)
+    return render_template("rules.html", view=rules_view(audience), audience=audience)
 
 
 @bp.get("/about")

@@ -14,8 +14,9 @@ from flask_babel import format_date
 from triage.core.answers import FIELDS, Answers, Audience
 from triage.core.clinical_context import ClinicalContext, Shown
 from triage.core.engine import Assessment, Engine
-from triage.core.questions import Question
+from triage.core.questions import Question, questions_by_field
 from triage.core.ruleset import RuleSet
+from triage.state import hsg
 from triage.web.labels import OUTCOME_LABELS, STRENGTH_LABELS
 
 #: Outcomes where an HSG is in play: the checks before it and the safety net after it are shown.
@@ -136,7 +137,7 @@ def build_result_view(
         outcome_label=OUTCOME_LABELS[audience][assessment.outcome],
         outcome_sentence=rules.outcomes[assessment.outcome][audience],
         next_step=rules.next_steps[assessment.outcome][audience],
-        settled=engine.outcome_settled(answers),
+        settled=engine.outcome_settled(answers, assessment.outcome),
         revisit_after_months=assessment.revisit_after_months,
         escalations=escalations,
         indications=tuple(
@@ -170,9 +171,6 @@ def build_result_view(
 
 def result_view(answers: Answers, audience: Audience) -> ResultView:
     """The result for these answers, built from the running app's state (a page or the CLI)."""
-    from triage.core.questions import questions_by_field
-    from triage.state import hsg
-
     state = hsg()
     return build_result_view(state.engine.assess(answers, audience), answers, audience, engine=state.engine,
                              rules=state.settings.rules, context=state.governance.context,
@@ -260,3 +258,9 @@ def build_rules_view(rules: RuleSet, context: ClinicalContext, questions: dict[s
                       for bracket, months in rules.waiting.revisit_after_months.items()),
         context=tuple(context.topics_for(audience)),
     )
+
+
+def rules_view(audience: Audience) -> RulesView:
+    """The rules page, built from the running app's state."""
+    state = hsg()
+    return build_rules_view(state.settings.rules, state.governance.context, questions_by_field(), audience)
