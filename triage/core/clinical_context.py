@@ -122,8 +122,9 @@ class ClinicalContext(Strict):
             if topic.audience != audience:
                 continue
             fits = topic.for_outcome(outcome)
-            near = [s for s in topic.statements if fits and s.relevant(matched, answers)]
-            far = [s for s in topic.statements if s not in near]
+            near, far = [], []
+            for statement in topic.statements:
+                (near if fits and statement.relevant(matched, answers) else far).append(statement)
             if near:
                 relevant.append(self._shown(topic, near))
             if far:
