@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from triage.core.answers import Audience
-from triage.core.datafile import DataFileError, Id, Strict, Text, load
+from triage.core.datafile import DataFileError, Id, Prose, Strict, Text, load
 from triage.core.ruleset import Condition, Outcome
 
 
@@ -23,13 +23,13 @@ class ContextError(DataFileError):
 
 
 class NamedSource(Strict):
-    name: Text
+    name: Prose
 
 
 class Statement(Strict):
     #: Unique in its topic: a translation names the statement by topic and statement id.
     id: Id
-    text: Text
+    text: Prose
     sources: list[Id] = Field(min_length=1)
     #: Indication ids that make the statement relevant; empty: any.
     relevant_to: list[Id] = []
@@ -45,7 +45,7 @@ class Statement(Strict):
 class Topic(Strict):
     id: Id
     audience: Audience
-    title: Text
+    title: Prose
     #: The outcomes the topic is for (for example only where an HSG is in play); empty: all.
     outcomes: list[Outcome] = []
     #: Where a result page shows it: `notes` beside the reasons (clinicians: the

@@ -15,6 +15,11 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 #: Non-empty text, surrounding white space dropped.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: Wording a person reads: translated per language (core/translation.py), like `Text` otherwise.
+Prose = Annotated[Text, "translated"]
+#: Evidence quoted or cited from a named source (a verbatim quote, a section heading, a
+#: guideline's name): the data and the API keep it as published; pages show a translation beside it.
+Evidence = Annotated[Text, "cited"]
 #: An id: lower case, digits and underscores, starting with a letter.
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 

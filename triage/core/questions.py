@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from triage.core.datafile import DataFileError, load
+from triage.core.datafile import DataFileError, Prose, load
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.toml")
 
@@ -35,8 +35,8 @@ class _Strict(BaseModel):
 
 class Option(_Strict):
     value: str
-    patient: str
-    clinician: str
+    patient: Prose
+    clinician: Prose
 
     def text(self, audience: Audience) -> str:
         return getattr(self, audience)
@@ -48,12 +48,12 @@ class Option(_Strict):
 
 
 class Wording(_Strict):
-    label: str
-    hint: str
+    label: Prose
+    hint: Prose
     #: Shown when the question is left unanswered or the answer is not one of the options.
-    error: str
+    error: Prose
     #: A short name for the question, where a result names an answer.
-    term: str
+    term: Prose
 
 
 class Question(_Strict):

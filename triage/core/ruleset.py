@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from triage.core.answers import ALLOWED, FIELDS, Audience
-from triage.core.datafile import DataFileError, Id, Strict, Text, load
+from triage.core.datafile import DataFileError, Evidence, Id, Prose, Strict, Text, load
 
 Strength = Literal["typical", "in_some_cases"]
 #: In the contract's order. `see_clinician_sooner`: no indication matched, but
@@ -30,13 +30,13 @@ class RuleSetError(DataFileError):
 
 
 class Wording(Strict):
-    title: Text
-    explanation: Text
+    title: Prose
+    explanation: Prose
 
 
 class Source(Strict):
-    section: Text
-    quote: Text
+    section: Evidence
+    quote: Evidence
 
     @field_validator("quote")
     @classmethod
@@ -47,8 +47,8 @@ class Source(Strict):
 
 
 class Registers(Strict):
-    patient: Text
-    clinician: Text
+    patient: Prose
+    clinician: Prose
 
     def __getitem__(self, audience: Audience) -> str:
         return getattr(self, audience)
@@ -95,7 +95,7 @@ class Indication(Worded):
 class GuidelineSource(Strict):
     """The named guidelines an escalation rests on (at least one)."""
 
-    names: list[Text] = Field(min_length=1)
+    names: list[Evidence] = Field(min_length=1)
 
     @property
     def name(self) -> str:
@@ -142,9 +142,9 @@ class RuleSetInfo(Strict):
     name: Text
     version: Text
     #: How the source document is described, and its title alone (for citations).
-    source: Text
-    source_title: Text
-    age_note: Text
+    source: Prose
+    source_title: Evidence
+    age_note: Prose
 
 
 class RuleSet(Strict):
@@ -156,7 +156,7 @@ class RuleSet(Strict):
     waiting: Waiting
     outcomes: dict[Outcome, Registers]
     next_steps: dict[Outcome, Registers]
-    open_questions: dict[str, Text]
+    open_questions: dict[str, Prose]
     #: sha256 of the file's bytes, set by the loader: names exactly what was applied.
     content_hash: str = ""
 

@@ -51,6 +51,13 @@ CONTEXT_STATES = {
     "unrecorded": lazy_gettext("not in the review record"),
 }
 
+#: A translation's review state: both a qualified medical translator and a clinician must approve it.
+TRANSLATION_STATES = {
+    "approved": lazy_gettext("checked by a qualified medical translator and a clinician"),
+    "pending": lazy_gettext("not yet checked by a qualified medical translator and a clinician"),
+    "unrecorded": lazy_gettext("not in the review record"),
+}
+
 #: The rule set's review state, in full, for /about.
 REVIEW_STATES_LONG = {
     "approved": lazy_gettext("approved by a clinical reviewer"),

@@ -1,0 +1,232 @@
+"""The reviewed data files in other languages: gettext catalogues keyed by where a sentence lives.
+
+The rule set, the clinical context and the questions are written in English,
+in TOML. Their wording fields are typed `Prose` (translated) or `Evidence`
+(quoted or cited from a named source: kept as published in the data and the
+API, shown translated beside it on pages). This module walks a loaded file's
+model and names each such field by its place, with ids instead of positions:
+
+    indications.infertility.patient.title
+    topics.after_the_test.statements.seek_help.text
+    questions.months_trying.options.under_6.patient
+
+That place is the gettext message context, the English sentence the message
+id. So a translation is one `.po` file per language and data file
+(`translations/es/LC_MESSAGES/rules.po`), a translator's everyday format, and
+a sentence whose English changes is simply untranslated until its translation
+is renewed: a page can never show the translation of an older English text.
+
+`python -m triage.core.translation` writes the templates (`translations/*.pot`);
+a test checks that they are up to date, and that every language translates
+every message. Nothing here knows Flask.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal, Union, get_args, get_origin
+import types
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+from babel.support import NullTranslations, Translations
+from pydantic import BaseModel
+
+from triage.core.resources import resource_dir
+
+#: The contract's languages, English first (shared/PRODUCT.md).
+Language = Literal["en", "es", "pl", "cy", "ar"]
+LANGUAGES: tuple[str, ...] = Language.__args__
+SOURCE_LANGUAGE = "en"
+#: Each language named in itself, for the language switch.
+ENDONYMS = {"en": "English", "es": "Español", "pl": "Polski", "cy": "Cymraeg", "ar": "العربية"}
+#: Languages written right to left.
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+#: The data files a translation covers: gettext domain -> what it holds.
+DOMAINS = {"rules": "the rule set (rules/hsg-indications.toml)",
+           "context": "the clinical context (rules/clinical-context.toml)",
+           "questions": "the questions (triage/core/questions.toml)"}
+#: Which of them hold clinical wording, reviewed per language in rules/signoff.toml.
+REVIEWED = {"rules": "rule_set", "context": "clinical_context"}
+
+Kind = Literal["translated", "cited"]
+Place = tuple[str, ...]
+
+
+def catalogue_dir() -> Path:
+    return resource_dir("translations")
+
+
+def po_file(language: str, domain: str) -> Path:
+    return catalogue_dir() / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+# ---------------------------------------------------------------------------
+# The walk: every wording field of a loaded file, by place.
+
+def _kind(annotation, metadata: tuple = ()) -> Kind | None:
+    if get_origin(annotation) is Annotated:
+        annotation, *more = get_args(annotation)
+        metadata = (*more, *metadata)
+    return next((mark for mark in ("translated", "cited") if mark in metadata), None)
+
+
+def _inner(annotation, position: int):
+    """The annotation of a list's, tuple's or dict's items."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        annotation = next(arg for arg in get_args(annotation) if arg is not type(None))
+    args = get_args(annotation)
+    return args[position] if len(args) > position else None
+
+
+def _key(item, index: int) -> str:
+    for name in ("id", "field", "value"):
+        if isinstance(getattr(item, name, None), str):
+            return getattr(item, name)
+    return str(index)
+
+
+Visit = Callable[[Place, str, Kind], str]
+
+
+def _walk(value, annotation, metadata: tuple, place: Place, visit: Visit):
+    """`value` with each wording string replaced by `visit(place, english, kind)`; unchanged parts are shared."""
+    kind = _kind(annotation, metadata)
+    if kind and isinstance(value, str):
+        return visit(place, value, kind)
+    if isinstance(value, BaseModel):
+        updates = {}
+        for name, info in type(value).model_fields.items():
+            old = getattr(value, name)
+            new = _walk(old, info.annotation, tuple(info.metadata), (*place, name), visit)
+            if new is not old:
+                updates[name] = new
+        return value.model_copy(update=updates) if updates else value
+    if isinstance(value, (list, tuple)):
+        inner = _inner(annotation, 0)
+        new = [_walk(item, inner, (), (*place, _key(item, index)), visit) for index, item in enumerate(value)]
+        return value if all(a is b for a, b in zip(new, value)) else type(value)(new)
+    if isinstance(value, dict):
+        inner = _inner(annotation, 1)
+        new = {key: _walk(item, inner, (), (*place, str(key)), visit) for key, item in value.items()}
+        return value if all(new[key] is value[key] for key in value) else new
+    return value
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One sentence of a data file: its place (the message context), the English, and its kind."""
+
+    context: str
+    english: str
+    kind: Kind
+
+
+def entries(model: BaseModel) -> list[Entry]:
+    found: list[Entry] = []
+
+    def record(place: Place, english: str, kind: Kind) -> str:
+        found.append(Entry(".".join(place), english, kind))
+        return english
+
+    _walk(model, type(model), (), (), record)
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Catalogues per language.
+
+@cache
+def catalogue(language: str, domain: str) -> NullTranslations:
+    """The compiled catalogue of one data file in one language (English: none, the data is English)."""
+    if language == SOURCE_LANGUAGE:
+        return NullTranslations()
+    return Translations.load(str(catalogue_dir()), [language], domain)
+
+
+def translated(model: BaseModel, language: str, domain: str):
+    """A copy of `model` whose `Prose` is in `language` where the catalogue has it; `Evidence` stays as published."""
+    if language == SOURCE_LANGUAGE:
+        return model
+    found = catalogue(language, domain)
+
+    def translate(place: Place, english: str, kind: Kind) -> str:
+        return found.upgettext(".".join(place), english) if kind == "translated" else english
+
+    return _walk(model, type(model), (), (), translate)
+
+
+def cited(language: str, domain: str, context: str, english: str) -> str:
+    """A translation of cited `Evidence` for display beside the original (the original where there is none)."""
+    if language == SOURCE_LANGUAGE:
+        return english
+    return catalogue(language, domain).upgettext(context, english)
+
+
+def translation_hash(language: str, domain: str) -> str:
+    """SHA-256 of the `.po` file's exact bytes: what a translation review signs ("" if there is none)."""
+    try:
+        return hashlib.sha256(po_file(language, domain).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------------------
+# The templates a translator starts from.
+
+_NOTES = {
+    "patient": "For patients: plain words, reading grade 8 or lower; short sentences.",
+    "clinician": "For clinicians: precise clinical terms.",
+}
+_CITED = ("Cited from a named source, as published. Pages show this translation beside the original; "
+          "keep document titles recognisable (the original title in quotes) and every number, code and year.")
+
+
+def template(domain: str, model: BaseModel) -> Catalog:
+    pot = Catalog(project="HSG indication helper", fuzzy=False)
+    # A context topic is for one audience; its statements' places do not say which.
+    topic_audience = {f"topics.{topic.id}": topic.audience for topic in getattr(model, "topics", ())}
+    for entry in entries(model):
+        parts = entry.context.split(".")
+        registers = {*parts, topic_audience.get(".".join(parts[:2]))}
+        if entry.kind == "cited" or parts[0] == "sources":
+            notes = [_CITED]
+        else:
+            notes = [note for register, note in _NOTES.items() if register in registers]
+        pot.add(entry.english, context=entry.context, auto_comments=[f"{DOMAINS[domain]}: {entry.context}", *notes])
+    return pot
+
+
+def bundled_models() -> dict[str, BaseModel]:
+    from triage.core.clinical_context import load_clinical_context
+    from triage.core.questions import QUESTIONS_FILE, _QuestionsFile
+    from triage.core.datafile import load
+    from triage.core.ruleset import load_rule_set
+
+    return {"rules": load_rule_set(), "context": load_clinical_context(),
+            "questions": load(_QuestionsFile, QUESTIONS_FILE, "questions")}
+
+
+def write_templates(directory: Path | None = None) -> list[Path]:
+    directory = directory or catalogue_dir()
+    written = []
+    for domain, model in bundled_models().items():
+        path = directory / f"{domain}.pot"
+        with path.open("wb") as out:
+            write_po(out, template(domain, model), omit_header=True, sort_output=False, width=100)
+        written.append(path)
+    return written
+
+
+def _main() -> None:
+    for path in write_templates():
+        print(path)
+
+
+if __name__ == "__main__":
+    _main()
