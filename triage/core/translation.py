@@ -149,23 +149,20 @@ def catalogue(language: str, domain: str) -> NullTranslations:
     return Translations.load(str(catalogue_dir()), [language], domain)
 
 
-def translated(model: BaseModel, language: str, domain: str):
-    """A copy of `model` whose `Prose` is in `language` where the catalogue has it; `Evidence` stays as published."""
+def translated(model: BaseModel, language: str, domain: str, *, cited: bool = False):
+    """A copy of `model` in `language` wherever the catalogue has the sentence.
+
+    `Evidence` stays as published unless `cited`: the data and the API keep
+    quotes and names as their sources wrote them; pages show them translated.
+    """
     if language == SOURCE_LANGUAGE:
         return model
     found = catalogue(language, domain)
 
     def translate(place: Place, english: str, kind: Kind) -> str:
-        return found.upgettext(".".join(place), english) if kind == "translated" else english
+        return found.upgettext(".".join(place), english) if cited or kind == "translated" else english
 
     return _walk(model, type(model), (), (), translate)
-
-
-def cited(language: str, domain: str, context: str, english: str) -> str:
-    """A translation of cited `Evidence` for display beside the original (the original where there is none)."""
-    if language == SOURCE_LANGUAGE:
-        return english
-    return catalogue(language, domain).upgettext(context, english)
 
 
 def translation_hash(language: str, domain: str) -> str:
@@ -204,12 +201,12 @@ def template(domain: str, model: BaseModel) -> Catalog:
 
 def bundled_models() -> dict[str, BaseModel]:
     from triage.core.clinical_context import load_clinical_context
-    from triage.core.questions import QUESTIONS_FILE, _QuestionsFile
+    from triage.core.questions import QUESTIONS_FILE, QuestionsFile
     from triage.core.datafile import load
     from triage.core.ruleset import load_rule_set
 
     return {"rules": load_rule_set(), "context": load_clinical_context(),
-            "questions": load(_QuestionsFile, QUESTIONS_FILE, "questions")}
+            "questions": load(QuestionsFile, QUESTIONS_FILE, "questions")}
 
 
 def write_templates(directory: Path | None = None) -> list[Path]:
