@@ -8,7 +8,13 @@ from flask import render_template
 from triage.config import ConfigError
 from triage.core.answers import ALLOWED, AUDIENCES, FIELDS, Answers
 from triage.core.ruleset import RuleSetError, load_rule_set
-from triage.core.translation import LANGUAGES, SOURCE_LANGUAGE
+from triage.core.translation import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    compile_catalogues,
+    review_pack,
+    write_templates,
+)
 from triage.serve import BODY_TIMEOUT, HTTP_MODES, SERVERS
 from triage.state import hsg
 from triage.web.views import result_view
@@ -54,6 +60,26 @@ def assess(audience: str, language: str, as_json: bool, **answers: str) -> None:
     # The text is the result page's view, rendered as a request in that language would render it.
     with app.test_request_context(query_string={"lang": language}):
         click.echo(render_template("assessment.txt", result=result_view(Answers(**answers), audience), audience=audience))
+
+
+@main.group()
+def translations() -> None:
+    """Maintain the translations (for the team and reviewers)."""
+
+
+@translations.command()
+def refresh() -> None:
+    """Write the data files' gettext templates and compile every language's catalogues."""
+    for path in [*write_templates(), *compile_catalogues()]:
+        click.echo(path)
+
+
+@translations.command("review-pack")
+@click.argument("language", type=click.Choice([code for code in LANGUAGES if code != SOURCE_LANGUAGE]))
+def review_pack_command(language: str) -> None:
+    """Print the side-by-side review pack of LANGUAGE (Markdown)."""
+    domain = hsg(_app()).languages[SOURCE_LANGUAGE]
+    click.echo(review_pack(language, {"rules": domain.rules.version, "context": domain.context.version}), nl=False)
 
 
 @main.command()
