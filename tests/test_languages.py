@@ -194,7 +194,11 @@ class VisibleSentences(HTMLParser):
         text = " ".join(" ".join(parser.parts).split())
         # A publication's title is its name: a translation cites it as published, in quotes.
         text = re.sub(r'"[^"]*"', " ", text)
-        return {s.strip() for s in re.split(r"(?<=[.!?:;])\s+", text) if len(s.split()) >= 4}
+        sentences = {s.strip() for s in re.split(r"(?<=[.!?:;])\s+", text) if len(s.split()) >= 4}
+        # A bibliographic reference (authors, journal, year, pages) or a publisher's name is cited as
+        # published; a sentence has ordinary lower-case words.
+        return {s for s in sentences if not re.search(r"\bet al\b|\b(19|20)\d\d;\d", s)
+                and len(re.findall(r"\b[a-z]{3,}\b", s)) >= 3}
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
