@@ -158,7 +158,7 @@ def test_the_context_never_changes_an_assessment(make_app, monkeypatch, tmp_path
         bodies = [c.post("/api/v1/assessments", json={**answers, "audience": "clinician"}).get_json() for c in clients]
         assert bodies[0] == bodies[1]
         assert set(bodies[0]) == {"outcome", "indications", "escalations", "open_questions", "revisit_after_months",
-                                  "rules_name", "rules_version", "rules_hash", "disclaimer"}, "no context in the API"
+                                  "rules_name", "rules_version", "rules_hash", "disclaimer", "language"}, "no context in the API"
         pages = [post(c, answers, "clinician") for c in clients]
         for html in pages:
             assert f'class="outcome outcome-{bodies[0]["outcome"]}"' in html

@@ -166,7 +166,8 @@ def test_register_switch_reposts_answers_without_putting_them_in_the_url(client)
 def test_embed_keeps_the_flow_inside_the_frame(client):
     html = unescape(client.get("/embed").get_data(as_text=True))
     assert 'action="/embed/result"' in html
-    assert "<nav" not in html
+    assert 'aria-label="Site"' not in html, "no site navigation in a frame"
+    assert 'href="/embed/?lang=es"' in html, "the language switch stays in the frame"
     result = unescape(post(client, "no_indication", prefix="/embed").get_data(as_text=True))
     assert 'action="/embed/result?audience=clinician"' in result
     assert 'action="/embed/"' in result

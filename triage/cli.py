@@ -8,6 +8,13 @@ from flask import render_template
 from triage.config import ConfigError
 from triage.core.answers import ALLOWED, AUDIENCES, FIELDS, Answers
 from triage.core.ruleset import RuleSetError, load_rule_set
+from triage.core.translation import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    compile_catalogues,
+    review_pack,
+    write_templates,
+)
 from triage.serve import BODY_TIMEOUT, HTTP_MODES, SERVERS
 from triage.state import hsg
 from triage.web.views import result_view
@@ -41,15 +48,38 @@ def _answer_options(command):
 @main.command()
 @_answer_options
 @click.option("--audience", type=click.Choice(AUDIENCES), default="patient", show_default=True)
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default=SOURCE_LANGUAGE, show_default=True,
+              help="Language of the wording (decisions never depend on it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON instead of text.")
-def assess(audience: str, as_json: bool, **answers: str) -> None:
+def assess(audience: str, language: str, as_json: bool, **answers: str) -> None:
     """Assess one set of answers, as the web form and the API do."""
     app = _app()
     if as_json:
-        click.echo(hsg(app).engine.assess(Answers(**answers), audience).model_dump_json(indent=2))
+        click.echo(hsg(app).localised(language).engine.assess(Answers(**answers), audience).model_dump_json(indent=2))
         return
-    with app.test_request_context():
+    # The text is the result page's view, rendered as a request in that language would render it.
+    with app.test_request_context(query_string={"lang": language}):
         click.echo(render_template("assessment.txt", result=result_view(Answers(**answers), audience), audience=audience))
+
+
+@main.group()
+def translations() -> None:
+    """Maintain the translations (for the team and reviewers)."""
+
+
+@translations.command()
+def refresh() -> None:
+    """Write the data files' gettext templates and compile every language's catalogues."""
+    for path in [*write_templates(), *compile_catalogues()]:
+        click.echo(path)
+
+
+@translations.command("review-pack")
+@click.argument("language", type=click.Choice([code for code in LANGUAGES if code != SOURCE_LANGUAGE]))
+def review_pack_command(language: str) -> None:
+    """Print the side-by-side review pack of LANGUAGE (Markdown)."""
+    domain = hsg(_app()).languages[SOURCE_LANGUAGE]
+    click.echo(review_pack(language, {"rules": domain.rules.version, "context": domain.context.version}), nl=False)
 
 
 @main.command()

@@ -12,6 +12,8 @@ from flask import Flask, current_app
 from triage.config import Settings
 from triage.core.engine import Engine
 from triage.core.governance import Governance, load_governance
+from triage.core.localised import Localised, localise
+from triage.core.translation import LANGUAGES, SOURCE_LANGUAGE
 
 _KEY = "hsg"
 
@@ -29,15 +31,27 @@ class HSG:
     engine: Engine
     #: Clinical context and review state: what pages show beside the rules.
     governance: Governance
+    #: The domain in each language (core/localised.py), English first; same decisions in all.
+    languages: dict[str, Localised] = field(default_factory=dict)
     #: CDS Hooks feedback counts, when HSG_METRICS is on; else None.
     feedback_counter: FeedbackCounting | None = None
     #: What a wing builds on first use and keeps for the app's life (the OpenAPI document).
     built: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
 
+    def localised(self, language: str) -> Localised:
+        """The domain in `language`; English for a language the tool does not have."""
+        return self.languages.get(language) or self.languages[SOURCE_LANGUAGE]
+
+
 def build_state(settings: Settings) -> HSG:
-    """The domain, built once from validated settings: the compiled rules and what pages show beside them."""
-    return HSG(settings=settings, engine=Engine(settings.rules), governance=load_governance(settings.rules))
+    """The domain, built once from validated settings: the compiled rules and what pages show beside them,
+    in every language."""
+    governance = load_governance(settings.rules)
+    languages = {language: localise(language, settings.rules, governance.context, governance.signoff)
+                 for language in LANGUAGES}
+    return HSG(settings=settings, engine=languages[SOURCE_LANGUAGE].engine, governance=governance,
+               languages=languages)
 
 
 def install(app: Flask, state: HSG) -> None:

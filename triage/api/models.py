@@ -5,6 +5,7 @@ from pydantic import ConfigDict
 
 from triage.core.answers import Answers, Audience
 from triage.core.engine import Output
+from triage.core.translation import Language
 from triage.core.ruleset import (
     Condition,
     GuidelineSource,
@@ -16,11 +17,13 @@ from triage.core.ruleset import (
 
 
 class AssessmentRequest(Answers):
-    """The six answers, plus the register the wording should be in."""
+    """The six answers, plus the register and the language the wording should be in."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     audience: Audience = "patient"
+    #: Wording only: decisions never depend on it. Quotes and guideline names stay as published.
+    language: Language = "en"
 
 
 class RuleSummary(Output):

@@ -42,6 +42,8 @@ _EXAMPLE_ANSWERS = {
                      "pelvic_infection": "no", "pelvic_surgery": "yes", "pelvic_pain": "no"},
     "early_days": {"months_trying": "6_to_11", "age_bracket": "under_35", "pregnancy_losses": "prefer_not_to_say",
                    "pelvic_infection": "no", "pelvic_surgery": "no", "pelvic_pain": "no"},
+    "in_spanish": {"months_trying": "12_or_more", "age_bracket": "under_35", "pregnancy_losses": "none",
+                   "pelvic_infection": "no", "pelvic_surgery": "no", "pelvic_pain": "no", "language": "es"},
     "not_trying": {"months_trying": "not_trying", "age_bracket": "prefer_not_to_say", "pregnancy_losses": "none",
                    "pelvic_infection": "unsure", "pelvic_surgery": "no", "pelvic_pain": "no"},
 }
@@ -101,16 +103,17 @@ def build(app: Flask) -> dict:
 
 
 def _assessments_operation(app: Flask, ref: dict) -> dict:
-    engine = hsg(app).engine
     outcomes = {}
     for name, request in EXAMPLE_REQUESTS.items():
         payload = AssessmentRequest.model_validate(request)
-        answers = Answers(**payload.model_dump(exclude={"audience"}))
-        outcomes[name] = engine.assess(answers, payload.audience).model_dump(mode="json")
+        answers = Answers(**payload.model_dump(exclude={"audience", "language"}))
+        outcomes[name] = hsg(app).localised(payload.language).engine.assess(answers, payload.audience).model_dump(mode="json")
     return {
         "operationId": "createAssessment",
         "summary": "Assess six answers",
-        "description": "Which indications for an HSG apply, why, and what is still open. Nothing is stored.",
+        "description": ("Which indications for an HSG apply, why, and what is still open. Nothing is stored. "
+                        "`language` chooses the wording (the response names it); decisions never depend on it, "
+                        "and source quotes and guideline names stay as published, in English."),
         "requestBody": {
             "required": True,
             "content": {JSON: {"schema": ref[AssessmentRequest], "examples": _examples(EXAMPLE_REQUESTS)}},

@@ -47,7 +47,7 @@ def create_assessment():
         )
     # An AssessmentRequest is Answers plus the audience: already validated, so
     # the engine takes it as it is rather than validating a copy again.
-    assessment = hsg().engine.assess(payload, payload.audience)
+    assessment = hsg().localised(payload.language).engine.assess(payload, payload.audience)
     return current_app.response_class(assessment.model_dump_json(), mimetype="application/json")
 
 

@@ -76,6 +76,8 @@ class Assessment(Output):
     rules_version: str
     rules_hash: str
     disclaimer: str
+    #: The language of the wording (decisions never depend on it); quotes and guideline names stay as published.
+    language: str
 
 
 @dataclass(frozen=True)
@@ -170,8 +172,9 @@ def _compile_escalation(escalation: Escalation) -> _CompiledEscalation:
 class Engine:
     """A rule set compiled for evaluation. Build once, call `assess` many times."""
 
-    def __init__(self, rules: RuleSet):
+    def __init__(self, rules: RuleSet, language: str = "en"):
         self.rules = rules
+        self.language = language
         self._indications = tuple(_compile(rule) for rule in rules.indications)
         self._escalations = tuple(_compile_escalation(escalation) for escalation in rules.escalations)
         self._waiting_months = frozenset(rules.waiting.months_trying)
@@ -202,6 +205,7 @@ class Engine:
             rules_version=self.rules.version,
             rules_hash=self.rules.content_hash,
             disclaimer=self.rules.disclaimer[audience],
+            language=self.language,
         )
 
     def outcome_settled(self, answers: Answers, outcome: Outcome) -> bool:

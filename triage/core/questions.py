@@ -90,13 +90,13 @@ class Question(_Strict):
         return self.patient.hint
 
 
-class _QuestionsFile(_Strict):
+class QuestionsFile(_Strict):
     questions: tuple[Question, ...]
 
 
 @cache
 def load_questions(path: Path = QUESTIONS_FILE) -> tuple[Question, ...]:
-    questions = load(_QuestionsFile, path, "questions", QuestionsError).questions
+    questions = load(QuestionsFile, path, "questions", QuestionsError).questions
     fields = [q.field for q in questions]
     if duplicates := sorted({f for f in fields if fields.count(f) > 1}):
         raise QuestionsError(f"{path}: question {', '.join(map(repr, duplicates))} is defined twice")

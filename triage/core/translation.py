@@ -16,9 +16,9 @@ id. So a translation is one `.po` file per language and data file
 a sentence whose English changes is simply untranslated until its translation
 is renewed: a page can never show the translation of an older English text.
 
-`python -m triage.core.translation` writes the templates (`translations/*.pot`);
-a test checks that they are up to date, and that every language translates
-every message. Nothing here knows Flask.
+`hsg-triage translations refresh` writes the templates (`translations/*.pot`)
+and compiles the catalogues; tests check that both are up to date, and that
+every language translates every message. Nothing here knows Flask.
 """
 
 import hashlib
@@ -30,7 +30,8 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 import types
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations, Translations
 from pydantic import BaseModel
 
@@ -149,23 +150,20 @@ def catalogue(language: str, domain: str) -> NullTranslations:
     return Translations.load(str(catalogue_dir()), [language], domain)
 
 
-def translated(model: BaseModel, language: str, domain: str):
-    """A copy of `model` whose `Prose` is in `language` where the catalogue has it; `Evidence` stays as published."""
+def translated(model: BaseModel, language: str, domain: str, *, cited: bool = False):
+    """A copy of `model` in `language` wherever the catalogue has the sentence.
+
+    `Evidence` stays as published unless `cited`: the data and the API keep
+    quotes and names as their sources wrote them; pages show them translated.
+    """
     if language == SOURCE_LANGUAGE:
         return model
     found = catalogue(language, domain)
 
     def translate(place: Place, english: str, kind: Kind) -> str:
-        return found.upgettext(".".join(place), english) if kind == "translated" else english
+        return found.upgettext(".".join(place), english) if cited or kind == "translated" else english
 
     return _walk(model, type(model), (), (), translate)
-
-
-def cited(language: str, domain: str, context: str, english: str) -> str:
-    """A translation of cited `Evidence` for display beside the original (the original where there is none)."""
-    if language == SOURCE_LANGUAGE:
-        return english
-    return catalogue(language, domain).upgettext(context, english)
 
 
 def translation_hash(language: str, domain: str) -> str:
@@ -183,8 +181,7 @@ _NOTES = {
     "patient": "For patients: plain words, reading grade 8 or lower; short sentences.",
     "clinician": "For clinicians: precise clinical terms.",
 }
-_CITED = ("Cited from a named source, as published. Pages show this translation beside the original; "
-          "keep document titles recognisable (the original title in quotes) and every number, code and year.")
+_CITED = "Cited from a named source: translate for display; keep titles quoted, numbers, codes, years."
 
 
 def template(domain: str, model: BaseModel) -> Catalog:
@@ -204,12 +201,12 @@ def template(domain: str, model: BaseModel) -> Catalog:
 
 def bundled_models() -> dict[str, BaseModel]:
     from triage.core.clinical_context import load_clinical_context
-    from triage.core.questions import QUESTIONS_FILE, _QuestionsFile
+    from triage.core.questions import QUESTIONS_FILE, QuestionsFile
     from triage.core.datafile import load
     from triage.core.ruleset import load_rule_set
 
     return {"rules": load_rule_set(), "context": load_clinical_context(),
-            "questions": load(_QuestionsFile, QUESTIONS_FILE, "questions")}
+            "questions": load(QuestionsFile, QUESTIONS_FILE, "questions")}
 
 
 def write_templates(directory: Path | None = None) -> list[Path]:
@@ -223,10 +220,61 @@ def write_templates(directory: Path | None = None) -> list[Path]:
     return written
 
 
-def _main() -> None:
-    for path in write_templates():
-        print(path)
+def compile_catalogues() -> list[Path]:
+    """Every language's `.po` files compiled to the `.mo` files gettext reads (a test checks they match)."""
+    written = []
+    for po in sorted(catalogue_dir().glob("*/LC_MESSAGES/*.po")):
+        language = po.parent.parent.name
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=language, domain=po.stem)
+        with po.with_suffix(".mo").open("wb") as out:
+            write_mo(out, catalog, use_fuzzy=False)
+        written.append(po.with_suffix(".mo"))
+    return written
 
 
-if __name__ == "__main__":
-    _main()
+# ---------------------------------------------------------------------------
+# The review pack: what a translator and a clinician read to sign a language off.
+
+_PACK_PARTS = {
+    "rules": "Rule set: indications, escalations, outcomes, next steps (clinical wording, signed off by hash)",
+    "context": "Clinical context: guideline statements and safety prompts (clinical wording, signed off by hash)",
+    "questions": "The questions and their answers",
+    "messages": "The interface: headings, labels, buttons, errors, integration wording",
+}
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|") or "**(missing)**"
+
+
+def review_pack(language: str, english_versions: dict[str, str]) -> str:
+    """A side-by-side table of every English string and its translation, with its place and register,
+    headed by the content hashes a reviewer signs (Markdown, generated; docs/translation-review/)."""
+    lines = [f"# Review pack: {ENDONYMS[language]} (`{language}`)", "",
+             "Generated by `hsg-triage translations review-pack` from the catalogues; do not edit by hand.",
+             "Read every row: the translation must say what the English says, no more and no less, in the",
+             "register named (patients: plain words; clinicians: precise terms). Quotes and guideline names",
+             "are translated for display only: the English original is kept beside them on the pages.", "",
+             "To sign off, add a record to `rules/signoff.toml` for each reviewed file, naming its hash below,",
+             "with `language`, your `qualification` (`medical_translator` or `clinician`) and `decision`.", "",
+             "| file | what | translates English version | sha256 |", "|---|---|---|---|"]
+    for domain, subject in REVIEWED.items():
+        lines.append(f"| `translations/{language}/LC_MESSAGES/{domain}.po` | {subject} | "
+                     f"{english_versions[domain]} | `{translation_hash(language, domain)}` |")
+    for domain, title in _PACK_PARTS.items():
+        with po_file(language, domain).open("rb") as source:
+            catalog = read_po(source, locale=language, domain=domain)
+        lines += ["", f"## {title}", "", f"`translations/{language}/LC_MESSAGES/{domain}.po`", "",
+                  "| place | English | translation | for |", "|---|---|---|---|"]
+        for message in catalog:
+            if not message.id:
+                continue
+            english = message.id if isinstance(message.id, str) else " / ".join(message.id)
+            translation = message.string if isinstance(message.string, str) else " / ".join(
+                f"[{n}] {form}" for n, form in enumerate(message.string))
+            # The templates' notes on register and citation; the place is in the first column already.
+            notes = [note for note in message.auto_comments if note.startswith(("For ", "Cited", "TRANSLATORS"))]
+            lines.append(f"| `{message.context or ''}` | {_cell(english)} | {_cell(translation)} | "
+                         f"{_cell(' '.join(notes)) if notes else ''} |")
+    return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ import json
 from typing import Any, Literal
 from uuid import uuid4
 
+from flask_babel import get_locale
 from flask import Blueprint, Response, render_template, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 from werkzeug.exceptions import HTTPException
@@ -144,7 +145,8 @@ def service(service_id: str):
         # No guidance from an unfinished or unreadable response; POST it to
         # /fhir/Questionnaire/hsg-indications/$assess to see what is wrong.
         return _json({"cards": []})
-    assessment = hsg().engine.assess(answers, "clinician")
+    # Cards are read, so they show everything in the request's language (Accept-Language, else English).
+    assessment = hsg().localised(get_locale().language).shown_engine.assess(answers, "clinician")
     return _json({"cards": [_card(assessment)]})
 
 

@@ -114,7 +114,8 @@ def assess():
         answers = read_response(resource)
     except UnreadableResponse as unreadable:
         return operation_outcome(unreadable.status, unreadable.issues)
-    assessment = hsg().engine.assess(answers, audience)
+    # Like the JSON API: wording in the request's language, quotes and guideline names as published.
+    assessment = hsg().localised(get_locale().language).engine.assess(answers, audience)
     return current_app.response_class(assessment.model_dump_json(), mimetype="application/json")
 
 

@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 
+from flask_babel import force_locale
+
 from triage.core.answers import FIELDS, Answers
 from triage.core.questions import Question, load_questions
+from triage.core.translation import LANGUAGES
+from triage.state import hsg
 from triage.integrations.text import diagnostic, integration_text
 
 #: Canonical URLs are identifiers, not addresses: they must stay the same
@@ -27,6 +31,8 @@ QUESTIONNAIRE_VERSION = version("hsg-triage")
 QUESTIONNAIRE_CANONICAL = f"{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}"
 
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+#: The standard extension for an element's wording in another language (FHIR R4 core).
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 
 #: QuestionnaireResponse.status values (R4, required binding) that can be assessed.
@@ -53,48 +59,74 @@ def _item_control(code: str, display: str) -> dict:
     }
 
 
-def _item(question: Question) -> dict:
-    system = code_system(question.field)
+def _translated(texts: dict[str, str], language: str) -> dict:
+    """The FHIR translation extension, for an element's `_text` (or `_display`): every other language's wording."""
+    return {"extension": [
+        {"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": code}, {"url": "content", "valueString": text}]}
+        for code, text in texts.items() if code != language
+    ]}
+
+
+def _item(field_id: str, language: str) -> dict:
+    """One question in `language`, with every other language's wording in translation extensions."""
+    asked = {code: hsg().localised(code).question(field_id) for code in LANGUAGES}
+    question = asked[language]
+    system = code_system(field_id)
     return {
         "extension": [_item_control("radio-button", "Radio Button")],
-        "linkId": question.field,
+        "linkId": field_id,
         "text": question.label,
+        "_text": _translated({code: q.label for code, q in asked.items()}, language),
         "type": "choice",
         "required": True,
         "repeats": False,
         "answerOption": [
-            {"valueCoding": {"system": system, "code": option.value, "display": option.label}}
+            {"valueCoding": {"system": system, "code": option.value, "display": option.label,
+                             "_display": _translated({code: q.option(option.value).label for code, q in asked.items()},
+                                                     language)}}
             for option in question.options
         ],
         # SDC: help text is a display child item with itemControl `help`.
         "item": [
             {
                 "extension": [_item_control("help", "Help-Button")],
-                "linkId": help_link_id(question.field),
+                "linkId": help_link_id(field_id),
                 "text": question.hint,
+                "_text": _translated({code: q.hint for code, q in asked.items()}, language),
                 "type": "display",
             }
         ],
     }
 
 
+def _in_every_language(key: str) -> dict[str, str]:
+    texts = {}
+    for code in LANGUAGES:
+        with force_locale(code):
+            texts[code] = integration_text()["questionnaire"][key]
+    return texts
+
+
 @cache
 def build_questionnaire(language: str) -> dict:
-    """Built once per language (the cache key), in the language of the request that first asks."""
-    text = integration_text()["questionnaire"]
+    """Built once per language (the cache key): written in `language`, with the others as FHIR translations."""
+    title, description, publisher = (_in_every_language(key) for key in ("title", "description", "publisher"))
     return {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
-        "language": "en",
+        "language": language,
         "url": QUESTIONNAIRE_URL,
         "version": QUESTIONNAIRE_VERSION,
         "name": "HSGIndications",
-        "title": text["title"],
+        "title": title[language],
+        "_title": _translated(title, language),
         "status": "active",
         "subjectType": ["Patient"],
-        "publisher": text["publisher"],
-        "description": text["description"],
-        "item": [_item(question) for question in load_questions()],
+        "publisher": publisher[language],
+        "_publisher": _translated(publisher, language),
+        "description": description[language],
+        "_description": _translated(description, language),
+        "item": [_item(field_id, language) for field_id in FIELDS],
     }
 
 

@@ -1,10 +1,9 @@
 """The web form: one radio group per question, built from the question definitions.
 
 Worded for whoever answers: the patient, or a clinician answering about a
-patient. One form class per register, built once.
+patient, in the reader's language. One form class per register and set of
+question wordings (one per language), built once.
 """
-
-from functools import cache
 
 from wtforms import Form, RadioField
 from wtforms.fields import SelectChoice
@@ -12,6 +11,8 @@ from wtforms.validators import StopValidation
 
 from triage.core.answers import Audience
 from triage.core.questions import Question, load_questions
+from triage.core.translation import SOURCE_LANGUAGE
+from triage.state import hsg
 
 
 class QuestionField(RadioField):
@@ -46,10 +47,15 @@ class AnswersFormBase(Form):
         return {question.field: self[question.field].data for question in load_questions()}
 
 
-@cache
-def answers_form(audience: Audience) -> type[AnswersFormBase]:
-    return type(
-        f"AnswersForm_{audience}",
-        (AnswersFormBase,),
-        {question.field: QuestionField(question, audience) for question in load_questions()},
-    )
+def answers_form(audience: Audience, language: str = SOURCE_LANGUAGE) -> type[AnswersFormBase]:
+    """The form class for a register, in a language: built on first use and kept for the app's life."""
+    built = hsg().built
+    key = ("answers_form", audience, language)
+    form = built.get(key)
+    if form is None:
+        form = built[key] = type(
+            f"AnswersForm_{audience}_{language}",
+            (AnswersFormBase,),
+            {question.field: QuestionField(question, audience) for question in hsg().localised(language).questions},
+        )
+    return form

@@ -12,23 +12,38 @@ Accept-Language, then English. Never a cookie: nothing is stored.
 from flask import Flask, request
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
+from werkzeug.local import LocalProxy
 
+from triage.core.localised import Localised
 from triage.core.resources import resource_dir
+from triage.core.translation import LANGUAGES, RIGHT_TO_LEFT, SOURCE_LANGUAGE
+from triage.state import hsg
 
-#: Languages the catalogue has, English first. Issue 14 adds es, pl, cy and ar.
-LANGUAGES: tuple[str, ...] = ("en",)
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE = SOURCE_LANGUAGE
+
+
+def asked_language() -> str | None:
+    """The language the visitor chose with `?lang=`, which links and forms then carry; None if none (or unknown)."""
+    asked = request.args.get("lang")
+    return asked if asked in LANGUAGES else None
 
 
 def select_language() -> str:
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    return asked_language() or request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
-#: Languages written right to left.
-RIGHT_TO_LEFT = frozenset({"ar"})
+def language() -> str:
+    return get_locale().language
+
+
+def localised() -> Localised:
+    """The domain in the request's language: its rule set, engine, context and questions."""
+    return hsg().localised(language())
+
+
+#: For templates: the rule set and clinical context in the request's language.
+shown_rules = LocalProxy(lambda: localised().shown_rules)
+shown_context = LocalProxy(lambda: localised().context)
 
 
 def _of(context):
@@ -52,6 +67,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _language():
-        language = get_locale().language
-        return {"lang": language, "text_direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
+        code = language()
+        return {"lang": code, "text_direction": "rtl" if code in RIGHT_TO_LEFT else "ltr",
                 "translations": get_translations()}

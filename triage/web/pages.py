@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from triage.core.answers import FIELDS, Answers
 from triage.web.audience import audience_from_query
 from triage.web.forms import answers_form
+from triage.web.i18n import language
 from triage.web.views import result_view, rules_view
 
 bp = Blueprint("pages", __name__)
@@ -19,7 +20,7 @@ bp = Blueprint("pages", __name__)
 def form():
     """GET: an empty form. POST: the form filled in again, from 'Change your answers'."""
     audience = audience_from_query(request.args)
-    form = answers_form(audience)(request.form if request.method == "POST" else None)
+    form = answers_form(audience, language())(request.form if request.method == "POST" else None)
     return render_template("form.html", form=form, audience=audience)
 
 
@@ -31,7 +32,7 @@ def result():
     answers = _complete_answers(request.form)
     if answers is None:
         # Something missing or unknown: the form again, with its messages.
-        form = answers_form(audience)(request.form)
+        form = answers_form(audience, language())(request.form)
         if not form.validate():
             return render_template("form.html", form=form, audience=audience), 400
         answers = Answers(**form.answers())

@@ -2,8 +2,11 @@
 
 from flask import Flask, request, url_for
 
+from triage.core.translation import ENDONYMS, LANGUAGES, SOURCE_LANGUAGE
 from triage.state import hsg
 from triage.web import labels
+from triage.web.audience import audience_or_default
+from triage.web.i18n import asked_language, language, localised, shown_context, shown_rules
 
 
 def register(app: Flask) -> None:
@@ -14,11 +17,13 @@ def register(app: Flask) -> None:
     # imported macros see them without `with context`, which would make Jinja
     # re-run the imported template on every render.
     app.jinja_env.globals.update(
-        settings=settings, rules=settings.rules, outcome_labels=labels.OUTCOME_LABELS,
+        # The rule set and context in the request's language (proxies: macros see them without context).
+        settings=settings, rules=shown_rules, outcome_labels=labels.OUTCOME_LABELS,
         strength_labels=labels.STRENGTH_LABELS, review_states=labels.REVIEW_STATES,
         review_states_long=labels.REVIEW_STATES_LONG, context_states=labels.CONTEXT_STATES,
         decision_labels=labels.DECISION_LABELS, not_assessed=labels.NOT_ASSESSED,
-        governance=state.governance, clinical_context=state.governance.context,
+        translation_states=labels.TRANSLATION_STATES,
+        governance=state.governance, clinical_context=shown_context,
     )
 
     @app.template_global()
@@ -40,6 +45,8 @@ def register(app: Flask) -> None:
     def page_url(endpoint: str, **values) -> str:
         """`url_for` that keeps an embedded visitor inside /embed where a page exists there."""
         embedded = request.blueprint == "embed"
+        if "lang" not in values and (asked := asked_language()):
+            values["lang"] = asked  # a language chosen with ?lang= is carried through every link and form
         key = (request.script_root, embedded, endpoint, *values.items())
         url = built.get(key)
         if url is None:
@@ -49,6 +56,28 @@ def register(app: Flask) -> None:
             if len(built) < 1024:
                 built[key] = url
         return url
+
+    def this_page(lang: str, endpoint: str | None = None) -> str:
+        """This page in another language, same register. A page with no address of its own (a
+        result, an error) links to the form; the result page's switch re-posts (`endpoint`)."""
+        if endpoint is None:
+            endpoint = request.endpoint or ""
+            if not endpoint.startswith(("pages.", "embed.")) or endpoint.endswith(".result"):
+                endpoint = "pages.form"
+        audience = audience_or_default(request.args)
+        return page_url(endpoint, audience=audience if audience == "clinician" else None, lang=lang)
+
+    @app.template_global()
+    def language_links(endpoint: str | None = None) -> list[tuple[str, str, str]]:
+        """(code, name in itself, this page in that language) for the language switch."""
+        return [(code, ENDONYMS[code], this_page(code, endpoint)) for code in LANGUAGES]
+
+    @app.template_global()
+    def english_version(endpoint: str | None = None) -> str | None:
+        """Where the English of this page is, while the page's translation is unreviewed; else None."""
+        if language() == SOURCE_LANGUAGE or localised().reviewed:
+            return None
+        return this_page(SOURCE_LANGUAGE, endpoint)
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -7,16 +7,19 @@ them out; it looks nothing up.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import format_date
 
 from triage.core.answers import FIELDS, Answers, Audience
 from triage.core.clinical_context import ClinicalContext, Shown
 from triage.core.engine import Assessment, Engine
-from triage.core.questions import Question, questions_by_field
+from triage.core.questions import Question
 from triage.core.ruleset import RuleSet
+from triage.core.signoff import ReviewStatus
+from triage.core.translation import ENDONYMS, LANGUAGES, SOURCE_LANGUAGE
 from triage.state import hsg
+from triage.web.i18n import localised
 from triage.web.labels import OUTCOME_LABELS, STRENGTH_LABELS
 
 #: Outcomes where an HSG is in play: the checks before it and the safety net after it are shown.
@@ -170,11 +173,12 @@ def build_result_view(
 
 
 def result_view(answers: Answers, audience: Audience) -> ResultView:
-    """The result for these answers, built from the running app's state (a page or the CLI)."""
-    state = hsg()
-    return build_result_view(state.engine.assess(answers, audience), answers, audience, engine=state.engine,
-                             rules=state.settings.rules, context=state.governance.context,
-                             questions=questions_by_field())
+    """The result for these answers in the request's language, from the running app's state (a page or the CLI)."""
+    domain = localised()
+    engine = domain.shown_engine
+    return build_result_view(engine.assess(answers, audience), answers, audience, engine=engine,
+                             rules=domain.shown_rules, context=domain.context,
+                             questions={question.field: question for question in domain.questions})
 
 
 def _long_date(day: datetime.date) -> str:
@@ -206,6 +210,22 @@ class RuleView:
     #: Escalations: the titles of the indications whose match makes it moot, and its guideline sources.
     unless: tuple[str, ...] = ()
     source: str = ""
+    #: On a translated page, the quote as the English source has it.
+    original_quote: str = ""
+
+
+@dataclass(frozen=True)
+class TranslationView:
+    """A language's review state: its rule-set and clinical-context translations, each by its own hash."""
+
+    code: str
+    name: str
+    rules: ReviewStatus
+    context: ReviewStatus
+
+    @property
+    def reviewed(self) -> bool:
+        return self.rules.state == self.context.state == "approved"
 
 
 @dataclass(frozen=True)
@@ -218,6 +238,8 @@ class RulesView:
     #: (age bracket, months of trying)
     waiting: tuple[tuple[str, int], ...]
     context: tuple[Shown, ...]
+    #: Every translation's review state (rules_view adds them).
+    translations: tuple[TranslationView, ...] = ()
 
     @property
     def clinician(self) -> bool:
@@ -225,7 +247,9 @@ class RulesView:
 
 
 def build_rules_view(rules: RuleSet, context: ClinicalContext, questions: dict[str, Question],
-                     audience: Audience) -> RulesView:
+                     audience: Audience, original: RuleSet | None = None) -> RulesView:
+    """`original`: the English rule set, on a translated page, whose quotes are shown beside their translation."""
+    quotes = {i.id: i.source.quote for i in original.indications} if original else {}
     def conditions(when) -> tuple[ConditionView, ...]:
         return tuple(
             ConditionView(tuple(
@@ -243,7 +267,7 @@ def build_rules_view(rules: RuleSet, context: ClinicalContext, questions: dict[s
             RuleView(id=i.id, title=i.wording(audience).title, explanation=i.wording(audience).explanation,
                      conditions=conditions(i.when), strength=i.strength,
                      strength_label=STRENGTH_LABELS[audience][i.strength], section=i.source.section,
-                     quote=i.source.quote)
+                     quote=i.source.quote, original_quote=quotes.get(i.id, ""))
             for i in rules.indications
         ),
         escalations=tuple(
@@ -261,6 +285,12 @@ def build_rules_view(rules: RuleSet, context: ClinicalContext, questions: dict[s
 
 
 def rules_view(audience: Audience) -> RulesView:
-    """The rules page, built from the running app's state."""
-    state = hsg()
-    return build_rules_view(state.settings.rules, state.governance.context, questions_by_field(), audience)
+    """The rules page in the request's language, built from the running app's state."""
+    state, domain = hsg(), localised()
+    view = build_rules_view(domain.shown_rules, domain.context,
+                            {question.field: question for question in domain.questions}, audience,
+                            original=state.settings.rules if domain.language != SOURCE_LANGUAGE else None)
+    return replace(view, translations=tuple(
+        TranslationView(code, ENDONYMS[code], state.localised(code).reviews["rules"],
+                        state.localised(code).reviews["context"])
+        for code in LANGUAGES if code != SOURCE_LANGUAGE))
