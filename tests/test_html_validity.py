@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
+from triage.core.translation import LANGUAGES
+
 # Starts Java for the Nu HTML checker: `pytest -m "not slow"` leaves it out.
 pytestmark = pytest.mark.slow
 
@@ -58,6 +60,10 @@ def test_every_page_is_valid_html(make_app, tmp_path):
     checked = [*files, str(static / "site.css"), *map(str, sorted(static.glob("*.svg")))]
     assert len(files) == 2 * 40  # 2 flows × 2 registers × (3 pages + error state + 5 outcomes) + 4 error pages
 
+    check(java, checked, files)
+
+
+def check(java: str, checked: list[str], files: dict[str, str]) -> None:
     run = subprocess.run(
         [java, "-jar", str(VNU), "--Werror", "--format", "json", "--also-check-css", "--also-check-svg", *checked],
         capture_output=True, text=True, timeout=300,
@@ -70,3 +76,25 @@ def test_every_page_is_valid_html(make_app, tmp_path):
     ]
     assert not problems, "\n".join(problems)
     assert run.returncode == 0, run.stderr
+
+
+def test_every_language_is_valid_html(make_app, tmp_path):
+    """Each translation, right to left included: the form, the rules, about, every outcome in
+    both registers and the error state."""
+    java = require_checker()
+    client = make_app().test_client()
+    files = {}
+    for language in [code for code in LANGUAGES if code != "en"]:
+        for query in (f"?lang={language}", f"?audience=clinician&lang={language}"):
+            responses = {f"GET /{query}": client.get(f"/{query}"), f"GET /rules{query}": client.get(f"/rules{query}"),
+                         f"incomplete {query}": client.post(f"/result{query}", data={"pelvic_pain": "no"}),
+                         **{f"{outcome} {query}": client.post(f"/result{query}", data=answers)
+                            for outcome, answers in EXAMPLES.items()}}
+            responses[f"GET /about{query}"] = client.get(f"/about{query}")
+            for name, response in responses.items():
+                assert response.mimetype == "text/html", name
+                file = tmp_path / f"{len(files):03d}.html"
+                file.write_bytes(response.data)
+                files[str(file)] = name
+    assert len(files) == 4 * 2 * 9
+    check(java, list(files), files)
