@@ -80,6 +80,10 @@ class Assessment(Output):
     language: str
 
 
+#: Per rule file (by content hash): which answer sets with open answers have a settled outcome.
+_SETTLED: dict[str, dict[tuple[str, ...], bool]] = {}
+
+
 @dataclass(frozen=True)
 class _CompiledIndication:
     #: The answer fields any clause of the rule reads, in a fixed order.
@@ -211,20 +215,44 @@ class Engine:
     def outcome_settled(self, answers: Answers, outcome: Outcome) -> bool:
         """Whether the "unsure" and "prefer not to say" answers could change `outcome`, the one they gave.
 
-        Tries every answer they could stand for (at most 384 combinations, one
-        or two in the usual case) and compares outcomes: a page can then say
-        "we cannot tell yet" instead of presenting a guess as the result.
+        An open answer could stand for any of its question's real answers: the
+        outcome is settled if every answer set they could stand for gives the
+        same outcome. A page can then say "we cannot tell yet" instead of
+        presenting a guess as the result. Looked up in a table of all 2,700
+        answer sets (`_settled_table`).
         """
         values = answers.__dict__
-        open_fields = [field for field in FIELDS if values[field] in UNANSWERED]
-        if not open_fields:
+        key = tuple([values[field] for field in FIELDS])
+        if UNANSWERED.isdisjoint(key):
             return True
-        choices = [[v for v in ALLOWED[field] if v not in UNANSWERED] for field in open_fields]
-        for resolved in itertools.product(*choices):
-            other = Answers.model_construct(**{**values, **dict(zip(open_fields, resolved))})
-            if self.assess(other).outcome != outcome:
-                return False
-        return True
+        return self._settled_table()[key]
+
+    def _settled_table(self) -> dict[tuple[str, ...], bool]:
+        """For every answer set with an open answer, whether its outcome is settled.
+
+        Decided once from the rule set alone, never from requests: the same
+        table for every language's copy of a rule file (they share its hash
+        and its decisions), built on first use in about 50 ms.
+        """
+        table = _SETTLED.get(self.rules.content_hash) if self.rules.content_hash else self.__dict__.get("_settled")
+        if table is not None:
+            return table
+        combos = list(itertools.product(*(ALLOWED[field] for field in FIELDS)))
+        outcomes = {combo: self.assess(Answers.model_construct(**dict(zip(FIELDS, combo)))).outcome for combo in combos}
+        table = {}
+        for combo, outcome in outcomes.items():
+            open_positions = [i for i, value in enumerate(combo) if value in UNANSWERED]
+            if not open_positions:
+                continue
+            choices = [[v for v in ALLOWED[FIELDS[i]] if v not in UNANSWERED] for i in open_positions]
+            resolved_sets = (tuple(dict(zip(open_positions, resolved)).get(i, v) for i, v in enumerate(combo))
+                             for resolved in itertools.product(*choices))
+            table[combo] = all(outcomes[other] == outcome for other in resolved_sets)
+        if self.rules.content_hash:
+            _SETTLED[self.rules.content_hash] = table
+        else:
+            self._settled = table
+        return table
 
     def _escalations_for(self, matched: list[MatchedIndication], values: dict, audience: Audience) -> list[MatchedEscalation]:
         if not self._escalations:

@@ -6,8 +6,9 @@ and ids, so decisions are the same in every language by construction; only
 wording differs, and the tests check all 2,700 answer sets in each language.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from triage.core.answers import AUDIENCES
 from triage.core.clinical_context import ClinicalContext
 from triage.core.engine import Engine
 from triage.core.questions import Question, QuestionsFile, load_questions
@@ -29,14 +30,28 @@ class Localised:
     questions: tuple[Question, ...]
     #: The translation's review state per reviewed file ("rules", "context"); empty for English.
     reviews: dict[str, ReviewStatus]
+    #: Looked up on every result, so tabulated once: the questions by field; (audience, field) ->
+    #: the question's short name and its wording as asked; (audience, field, value) -> the answer's label.
+    by_field: dict[str, Question] = field(default_factory=dict)
+    terms: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    answer_labels: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.by_field.update({question.field: question for question in self.questions})
+        for audience in AUDIENCES:
+            for question in self.questions:
+                wording = question.text(audience)
+                self.terms[audience, question.field] = (wording.term, wording.label)
+                for option in question.options:
+                    self.answer_labels[audience, question.field, option.value] = option.text(audience)
 
     @property
     def reviewed(self) -> bool:
         """English, or a translation that a medical translator and a clinician have both approved."""
         return all(review.state == "approved" for review in self.reviews.values())
 
-    def question(self, field: str) -> Question:
-        return next(question for question in self.questions if question.field == field)
+    def question(self, field_id: str) -> Question:
+        return self.by_field[field_id]
 
 
 def localise(language: str, rules: RuleSet, context: ClinicalContext, signoff: SignoffRecord) -> Localised:

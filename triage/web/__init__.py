@@ -7,6 +7,7 @@ def init_app(app: Flask) -> None:
     from triage.web import (
         assets,
         errors,
+        fragments,
         headers,
         health,
         i18n,
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     )
 
     i18n.init_app(app)
+    fragments.init_app(app)
 
     app.register_blueprint(pages.bp)
     # The embeddable flow is the same blueprint without site chrome; because it

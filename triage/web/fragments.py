@@ -58,6 +58,6 @@ class FragmentExtension(Extension):
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension(FragmentExtension)
     # The switch exists for the test that compares pages rendered both ways.
-    store = {} if app.config.get("HSG_FRAGMENTS", True) else None
+    store = {} if app.config.get("FRAGMENTS", True) else None
     hsg(app).built["fragments"] = store
     app.jinja_env.globals["fragment_store"] = store

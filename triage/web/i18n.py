@@ -9,7 +9,7 @@ The language is chosen from an explicit `?lang=`, then the browser's
 Accept-Language, then English. Never a cookie: nothing is stored.
 """
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
 from werkzeug.local import LocalProxy
@@ -33,7 +33,11 @@ def select_language() -> str:
 
 
 def language() -> str:
-    return get_locale().language
+    """The request's language code (asked for several times a request: found once)."""
+    found = g.get("language")
+    if found is None:
+        found = g.language = get_locale().language
+    return found
 
 
 def localised() -> Localised:
@@ -68,5 +72,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language():
         code = language()
+        asked = asked_language()
         return {"lang": code, "text_direction": "rtl" if code in RIGHT_TO_LEFT else "ltr",
-                "translations": get_translations()}
+                "translations": get_translations(),
+                # What every rendered fragment depends on besides its own key (web/fragments.py).
+                "page_key": (code, asked, request.script_root, request.blueprint == "embed")}

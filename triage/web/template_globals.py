@@ -1,6 +1,7 @@
 """What every template may use: settings, the rule set, labels, and URL helpers. Values, not domain calls."""
 
 from flask import Flask, request, url_for
+from jinja2 import pass_context
 
 from triage.core.translation import ENDONYMS, LANGUAGES, SOURCE_LANGUAGE
 from triage.state import hsg
@@ -26,10 +27,20 @@ def register(app: Flask) -> None:
         governance=state.governance, clinical_context=shown_context,
     )
 
+    said: dict[tuple[str, str, str], str] = {}
+
     @app.template_global()
-    def say(key: str, audience: str) -> str:
-        """A short text in a register (labels.REGISTERED): one catalogue message per register."""
-        return labels.REGISTERED[key][audience]
+    @pass_context
+    def say(context, key: str, audience: str) -> str:
+        """A short text in a register (labels.REGISTERED): one catalogue message per register.
+        Translated once per language (a macro imported without context does not know it: not kept)."""
+        language = context.get("lang")
+        text = said.get((language, key, audience))
+        if text is None:
+            text = str(labels.REGISTERED[key][audience])
+            if language is not None:
+                said[language, key, audience] = text
+        return text
 
     @app.context_processor
     def _per_request():

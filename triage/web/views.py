@@ -7,20 +7,27 @@ them out; it looks nothing up.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, replace
 
 from flask_babel import format_date
+from markupsafe import Markup
 
-from triage.core.answers import FIELDS, Answers, Audience
+from triage.core.answers import ALLOWED, FIELDS, Answers, Audience
 from triage.core.clinical_context import ClinicalContext, Shown
 from triage.core.engine import Assessment, Engine
 from triage.core.questions import Question
 from triage.core.ruleset import RuleSet
+from triage.core.localised import Localised
 from triage.core.signoff import ReviewStatus
 from triage.core.translation import ENDONYMS, LANGUAGES, SOURCE_LANGUAGE
 from triage.state import hsg
 from triage.web.i18n import localised
 from triage.web.labels import OUTCOME_LABELS, STRENGTH_LABELS
+
+#: One hidden input per answer value, escaped once: results re-post the answers in up to four forms.
+_HIDDEN = {(field, value): str(Markup('<input type="hidden" name="{}" value="{}">').format(field, value))
+           for field in FIELDS for value in ALLOWED[field]}
 
 #: Outcomes where an HSG is in play: the checks before it and the safety net after it are shown.
 HSG_IN_PLAY = frozenset({"commonly_recommended", "may_be_considered", "see_clinician_sooner"})
@@ -87,6 +94,8 @@ class ResultView:
     answers_as_asked: tuple[Reason, ...]
     #: The answers as posted, to carry them to the other register or back to the form.
     answer_values: tuple[tuple[str, str], ...]
+    #: The same as hidden form inputs, ready to place in each form that re-posts them.
+    hidden_inputs: Markup
     disclaimer: str
     date: str
 
@@ -109,20 +118,15 @@ def build_result_view(
     audience: Audience,
     *,
     engine: Engine,
-    rules: RuleSet,
-    context: ClinicalContext,
-    questions: dict[str, Question],
+    domain: Localised,
     today: datetime.date | None = None,
 ) -> ResultView:
-    values = answers.model_dump()
+    """`domain`: the rule set, context and questions in the reader's language (web/i18n.localised())."""
+    values = answers.__dict__  # validated already; read, never changed
+    rules, terms, labels = domain.shown_rules, domain.terms, domain.answer_labels
 
-    def question(field: str) -> str:
-        return questions[field].text(audience).term
-
-    def answer(field: str, value: str) -> str:
-        return questions[field].option_label(value, audience)
-
-    relevant, other = context.for_result(audience, assessment.outcome, [i.id for i in assessment.indications], values)
+    relevant, other = domain.context.for_result(audience, assessment.outcome,
+                                                [i.id for i in assessment.indications], values)
     by_section: dict[str, list[Shown]] = {"notes": [], "checklist": [], "before_test": [], "after_test": []}
     for topic in relevant:
         by_section[topic.section].append(topic)
@@ -137,7 +141,7 @@ def build_result_view(
     return ResultView(
         audience=audience,
         outcome=assessment.outcome,
-        outcome_label=OUTCOME_LABELS[audience][assessment.outcome],
+        outcome_label=_label(OUTCOME_LABELS, domain.language, audience, assessment.outcome),
         outcome_sentence=rules.outcomes[assessment.outcome][audience],
         next_step=rules.next_steps[assessment.outcome][audience],
         settled=engine.outcome_settled(answers, assessment.outcome),
@@ -148,15 +152,15 @@ def build_result_view(
                 id=i.id,
                 title=i.title,
                 strength=i.strength,
-                strength_label=STRENGTH_LABELS[audience][i.strength],
+                strength_label=_label(STRENGTH_LABELS, domain.language, audience, i.strength),
                 explanation=i.explanation,
-                because=tuple(Reason(question(b.field), answer(b.field, b.value)) for b in i.because),
+                because=tuple(Reason(terms[audience, b.field][0], labels[audience, b.field, b.value]) for b in i.because),
                 section=i.source.section,
                 quote=i.source.quote,
             )
             for i in assessment.indications
         ),
-        open_questions=tuple(OpenQuestionView(question(q.field), q.note) for q in assessment.open_questions),
+        open_questions=tuple(OpenQuestionView(terms[audience, q.field][0], q.note) for q in assessment.open_questions),
         hsg_in_play=assessment.outcome in HSG_IN_PLAY,
         notes=tuple(by_section["notes"]),
         checklist=tuple(by_section["checklist"]),
@@ -164,11 +168,12 @@ def build_result_view(
         after_test=tuple(by_section["after_test"]),
         other_context=tuple(other) if audience == "clinician" else (),
         guideline_sources=tuple(dict.fromkeys(sources)),
-        answers=tuple(Reason(question(field), answer(field, values[field])) for field in FIELDS),
-        answers_as_asked=tuple(Reason(questions[field].text(audience).label, answer(field, values[field])) for field in FIELDS),
+        answers=tuple(Reason(terms[audience, f][0], labels[audience, f, values[f]]) for f in FIELDS),
+        answers_as_asked=tuple(Reason(terms[audience, f][1], labels[audience, f, values[f]]) for f in FIELDS),
         answer_values=tuple((field, values[field]) for field in FIELDS),
+        hidden_inputs=Markup("".join(_HIDDEN[field, values[field]] for field in FIELDS)),
         disclaimer=assessment.disclaimer,
-        date=_long_date(today or datetime.date.today()),
+        date=_long_date(today or datetime.date.today(), domain.language),
     )
 
 
@@ -176,14 +181,23 @@ def result_view(answers: Answers, audience: Audience) -> ResultView:
     """The result for these answers in the request's language, from the running app's state (a page or the CLI)."""
     domain = localised()
     engine = domain.shown_engine
-    return build_result_view(engine.assess(answers, audience), answers, audience, engine=engine,
-                             rules=domain.shown_rules, context=domain.context,
-                             questions={question.field: question for question in domain.questions})
+    return build_result_view(engine.assess(answers, audience), answers, audience, engine=engine, domain=domain)
 
 
-def _long_date(day: datetime.date) -> str:
-    """The day as the reader's language writes it (Babel's locale data), day first: 26 November 2026."""
-    return format_date(day, "d MMMM y")
+def _label(table: dict, language: str, audience: str, key: str) -> str:
+    """A label (web/labels.py) as text in `language`: translated once per language and app, not on every result."""
+    labels = hsg().built.setdefault("labels", {})
+    text = labels.get((id(table), language, audience, key))
+    if text is None:
+        text = labels[id(table), language, audience, key] = str(table[audience][key])
+    return text
+
+
+@functools.lru_cache(maxsize=64)
+def _long_date(day: datetime.date, language: str) -> str:
+    """The day as the reader's language writes it (Babel's locale data): 26 November 2026 in English,
+    each other language's long form ("26 de noviembre de 2026"). The same few strings all day, so remembered."""
+    return format_date(day, "d MMMM y" if language == "en" else "long")
 
 
 # ---------------------------------------------------------------------------
