@@ -1,5 +1,6 @@
 """Properties of the rule engine that hold for every answer set (hypothesis)."""
 
+from conftest import all_answer_combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -98,3 +99,18 @@ def test_the_register_changes_the_words_not_the_result(answers):
 def test_every_reason_is_an_answer_that_was_given(answers):
     for item in ENGINE.assess(Answers(**answers)).indications:
         assert item.because and all(answers[reason.field] == reason.value for reason in item.because)
+
+
+def test_the_assembled_json_is_the_models_own_for_every_answer_set_register_and_language():
+    """Engine.to_json (parts serialised once) gives exactly Assessment.model_dump_json()."""
+    from triage import create_app
+    from triage.core.translation import LANGUAGES
+    from triage.state import hsg
+
+    app = create_app()
+    for language in LANGUAGES:
+        engine = hsg(app).localised(language).engine
+        for answers in all_answer_combinations():
+            for audience in ("patient", "clinician"):
+                assessment = engine.assess(Answers(**answers), audience)
+                assert engine.to_json(assessment, audience) == assessment.model_dump_json(), (language, answers)

@@ -47,8 +47,9 @@ def create_assessment():
         )
     # An AssessmentRequest is Answers plus the audience: already validated, so
     # the engine takes it as it is rather than validating a copy again.
-    assessment = hsg().localised(payload.language).engine.assess(payload, payload.audience)
-    return current_app.response_class(assessment.model_dump_json(), mimetype="application/json")
+    engine = hsg().localised(payload.language).engine
+    assessment = engine.assess(payload, payload.audience)
+    return current_app.response_class(engine.to_json(assessment, payload.audience), mimetype="application/json")
 
 
 def _repeated_fields(body: bytes, payload: AssessmentRequest) -> list[str]:

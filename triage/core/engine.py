@@ -6,6 +6,7 @@ handful of dictionary look-ups and one new object (benchmarks/micro.py).
 """
 
 import itertools
+import json
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -186,6 +187,32 @@ class Engine:
         self._revisit = dict(rules.waiting.revisit_after_months)
         self._open_notes = {field: OpenQuestion.model_construct(field=field, note=note)
                             for field, note in rules.open_questions.items()}
+        # Every finished object an assessment can contain, serialised once (see `to_json`).
+        finished = [hit for compiled in (*self._indications, *self._escalations)
+                    for table in compiled.table.values() for hit in table.values() if hit is not None]
+        self._json = {id(item): item.model_dump_json() for item in [*finished, *self._open_notes.values()]}
+        self._json_keep = finished  # the objects whose ids key `_json` live as long as the engine
+        self._json_tail = {
+            audience: "," + json.dumps({"rules_name": rules.rule_set.name, "rules_version": rules.version,
+                                        "rules_hash": rules.content_hash, "disclaimer": rules.disclaimer[audience],
+                                        "language": language}, ensure_ascii=False, separators=(",", ":"))[1:]
+            for audience in AUDIENCES
+        }
+
+    def to_json(self, assessment: Assessment, audience: Audience) -> str:
+        """`assessment.model_dump_json()`, assembled from the parts serialised when the rule set was
+        compiled: the same text (tests/test_engine_properties.py checks every answer set), a
+        fraction of the work per request."""
+        parts = self._json
+        revisit = assessment.revisit_after_months
+        return "".join((
+            '{"outcome":"', assessment.outcome,
+            '","indications":[', ",".join([parts[id(i)] for i in assessment.indications]),
+            '],"escalations":[', ",".join([parts[id(e)] for e in assessment.escalations]),
+            '],"open_questions":[', ",".join([parts[id(q)] for q in assessment.open_questions]),
+            '],"revisit_after_months":', "null" if revisit is None else str(revisit),
+            self._json_tail[audience],
+        ))
 
     def assess(self, answers: Answers, audience: Audience = "patient") -> Assessment:
         values = answers.__dict__  # already validated; read without copying

@@ -22,7 +22,7 @@ every language translates every message. Nothing here knows Flask.
 """
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path

@@ -30,6 +30,10 @@ MAX_FRAGMENTS = 20_000
 
 
 class FragmentExtension(Extension):
+    """`{% fragment key... %}body{% endfragment %}` compiles to: look the key up; on a hit, output the
+    stored string; on a miss, render the body (a call block) and store it. A hit builds no caller
+    macro, which is most of what a call block costs."""
+
     tags = {"fragment"}
 
     def parse(self, parser):
@@ -38,20 +42,27 @@ class FragmentExtension(Extension):
         while parser.stream.skip_if("comma"):
             key.append(parser.parse_expression())
         body = parser.parse_statements(("name:endfragment",), drop_needle=True)
-        call = self.call_method("_render", [nodes.Tuple(key, "load"), nodes.ContextReference()])
-        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+        found = nodes.Name(f"_fragment_{lineno}", "store")
+        lookup = self.call_method("_lookup", [nodes.Tuple(key, "load"), nodes.ContextReference()])
+        render = nodes.CallBlock(self.call_method("_render", [nodes.Tuple(key, "load"), nodes.ContextReference()]),
+                                 [], [], body)
+        return [
+            nodes.Assign(found, lookup).set_lineno(lineno),
+            nodes.If(nodes.Test(nodes.Name(found.name, "load"), "none", [], [], None, None),
+                     [render], [], [nodes.Output([nodes.Name(found.name, "load")])]).set_lineno(lineno),
+        ]
+
+    @staticmethod
+    def _lookup(key: tuple, context):
+        store = context.get("fragment_store")
+        return None if store is None else store.get((context.get("page_key"), *key))
 
     @staticmethod
     def _render(key: tuple, context, caller):
+        html = caller()
         store = context.get("fragment_store")
-        if store is None:
-            return caller()
-        full = (context.get("page_key"), *key)
-        html = store.get(full)
-        if html is None:
-            html = caller()
-            if len(store) < MAX_FRAGMENTS:
-                store[full] = html
+        if store is not None and len(store) < MAX_FRAGMENTS:
+            store[(context.get("page_key"), *key)] = html
         return html
 
 

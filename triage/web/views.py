@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from triage.core.answers import ALLOWED, FIELDS, Answers, Audience
 from triage.core.clinical_context import ClinicalContext, Shown
-from triage.core.engine import Assessment, Engine
+from triage.core.engine import Assessment
 from triage.core.questions import Question
 from triage.core.ruleset import RuleSet
 from triage.core.localised import Localised
@@ -117,13 +117,23 @@ def build_result_view(
     answers: Answers,
     audience: Audience,
     *,
-    engine: Engine,
     domain: Localised,
     today: datetime.date | None = None,
 ) -> ResultView:
-    """`domain`: the rule set, context and questions in the reader's language (web/i18n.localised())."""
+    """`domain`: the rule set, context and questions in the reader's language (web/i18n.localised());
+    `assessment` comes from its `shown_engine`, whose finished objects the views below are made from."""
+    engine = domain.shown_engine
     values = answers.__dict__  # validated already; read, never changed
-    rules, terms, labels = domain.shown_rules, domain.terms, domain.answer_labels
+    rules = domain.shown_rules
+    # Views of the engine's finished objects (shared, immutable, one per rule and clause), and of each
+    # answer, made once per language and app: tables of the rule set's and questions' wording, never of answer sets.
+    made = hsg().built.setdefault(("result views", domain.language), {})
+
+    def made_once(key, build):
+        view = made.get(key)
+        if view is None:
+            view = made[key] = build()
+        return view
 
     relevant, other = domain.context.for_result(audience, assessment.outcome,
                                                 [i.id for i in assessment.indications], values)
@@ -131,12 +141,16 @@ def build_result_view(
     for topic in relevant:
         by_section[topic.section].append(topic)
 
-    escalations = tuple(EscalationView(e.id, e.title, e.explanation, e.source.name) for e in assessment.escalations)
+    escalations = tuple(made_once(id(e), lambda e=e: EscalationView(e.id, e.title, e.explanation, e.source.name))
+                        for e in assessment.escalations)
     sources = [e.source for e in escalations]
     for topics in (by_section["notes"], by_section["checklist"], by_section["before_test"], by_section["after_test"]):
         for topic in topics:
             for _, names in topic.statements:
                 sources.extend(names)
+    rows = [made_once((audience, field, values[field]), lambda field=field: _answer_rows(domain, audience, field,
+                                                                                        values[field]))
+            for field in FIELDS]
 
     return ResultView(
         audience=audience,
@@ -147,20 +161,10 @@ def build_result_view(
         settled=engine.outcome_settled(answers, assessment.outcome),
         revisit_after_months=assessment.revisit_after_months,
         escalations=escalations,
-        indications=tuple(
-            IndicationView(
-                id=i.id,
-                title=i.title,
-                strength=i.strength,
-                strength_label=_label(STRENGTH_LABELS, domain.language, audience, i.strength),
-                explanation=i.explanation,
-                because=tuple(Reason(terms[audience, b.field][0], labels[audience, b.field, b.value]) for b in i.because),
-                section=i.source.section,
-                quote=i.source.quote,
-            )
-            for i in assessment.indications
-        ),
-        open_questions=tuple(OpenQuestionView(terms[audience, q.field][0], q.note) for q in assessment.open_questions),
+        indications=tuple(made_once((id(i), audience), lambda i=i: _indication_view(i, audience, domain))
+                          for i in assessment.indications),
+        open_questions=tuple(made_once((id(q), audience), lambda q=q: OpenQuestionView(
+            domain.terms[audience, q.field][0], q.note)) for q in assessment.open_questions),
         hsg_in_play=assessment.outcome in HSG_IN_PLAY,
         notes=tuple(by_section["notes"]),
         checklist=tuple(by_section["checklist"]),
@@ -168,8 +172,8 @@ def build_result_view(
         after_test=tuple(by_section["after_test"]),
         other_context=tuple(other) if audience == "clinician" else (),
         guideline_sources=tuple(dict.fromkeys(sources)),
-        answers=tuple(Reason(terms[audience, f][0], labels[audience, f, values[f]]) for f in FIELDS),
-        answers_as_asked=tuple(Reason(terms[audience, f][1], labels[audience, f, values[f]]) for f in FIELDS),
+        answers=tuple(row[0] for row in rows),
+        answers_as_asked=tuple(row[1] for row in rows),
         answer_values=tuple((field, values[field]) for field in FIELDS),
         hidden_inputs=Markup("".join(_HIDDEN[field, values[field]] for field in FIELDS)),
         disclaimer=assessment.disclaimer,
@@ -177,11 +181,31 @@ def build_result_view(
     )
 
 
+def _indication_view(i, audience: Audience, domain: Localised) -> IndicationView:
+    terms, labels = domain.terms, domain.answer_labels
+    return IndicationView(
+        id=i.id,
+        title=i.title,
+        strength=i.strength,
+        strength_label=_label(STRENGTH_LABELS, domain.language, audience, i.strength),
+        explanation=i.explanation,
+        because=tuple(Reason(terms[audience, b.field][0], labels[audience, b.field, b.value]) for b in i.because),
+        section=i.source.section,
+        quote=i.source.quote,
+    )
+
+
+def _answer_rows(domain: Localised, audience: Audience, field: str, value: str) -> tuple[Reason, Reason]:
+    """One answer, named by the question's short name and by the question as asked."""
+    term, asked = domain.terms[audience, field]
+    label = domain.answer_labels[audience, field, value]
+    return Reason(term, label), Reason(asked, label)
+
+
 def result_view(answers: Answers, audience: Audience) -> ResultView:
     """The result for these answers in the request's language, from the running app's state (a page or the CLI)."""
     domain = localised()
-    engine = domain.shown_engine
-    return build_result_view(engine.assess(answers, audience), answers, audience, engine=engine, domain=domain)
+    return build_result_view(domain.shown_engine.assess(answers, audience), answers, audience, domain=domain)
 
 
 def _label(table: dict, language: str, audience: str, key: str) -> str:
