@@ -36,6 +36,9 @@ def test_every_page_kind_is_the_same_with_fragments(clients, language):
         for prefix in ("", "/embed"):
             for answers in [*EXAMPLES.values(), {"pelvic_pain": "no"}]:
                 same(clients, "POST", f"{prefix}/result?{audience}lang={language}", data=answers)
+    # The form shown again with answers ("Change your answers"), or with a tampered one.
+    for answers in [EXAMPLES["not_yet"], {"pelvic_pain": "<b>x</b>", "age_bracket": "under_35"}]:
+        same(clients, "POST", f"/?lang={language}", data=answers)
     # Chosen by the browser rather than ?lang (links then carry no language).
     same(clients, "POST", "/result", data=EXAMPLES["may_be_considered"], headers={"Accept-Language": language})
 
@@ -54,13 +57,17 @@ def test_any_answer_set_is_the_same_with_fragments(clients, answers, audience, l
 
 
 def test_the_store_holds_no_answer_sets(clients):
-    """No key holds more than one answer value: the store cannot record who answered what."""
+    """No key holds more than one answer value, nor anything a visitor typed: the store cannot
+    record who answered what."""
     with_store, _ = clients
     for answers in ANSWER_SETS[::97]:
         with_store.post("/result?audience=clinician", data=answers)
+        with_store.post("/", data=answers)
+    with_store.post("/result", data={"pelvic_pain": "typed-by-a-visitor"})
     store = hsg(with_store.application).built["fragments"]
     assert store, "the result page is assembled from fragments"
     answer_values = {value for answers in ANSWER_SETS for value in answers.values()}
     for key in store:
         text = repr(key)
+        assert "typed-by-a-visitor" not in text
         assert sum(f"'{value}'" in text for value in answer_values) <= 1, key

@@ -8,7 +8,7 @@ the person answering: the patient, or a clinician answering about a patient
 by the tests (tests/test_contract.py).
 """
 
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -73,6 +73,11 @@ class Question(_Strict):
 
     def text(self, audience: Audience) -> Wording:
         return getattr(self, audience)
+
+    @cached_property
+    def values(self) -> frozenset[str]:
+        """Its answer values: what a posted answer must be one of."""
+        return frozenset(option.value for option in self.options)
 
     def option(self, value: str) -> Option:
         return next(option for option in self.options if option.value == value)
