@@ -29,7 +29,7 @@ from servers import Settings, bare, product  # noqa: E402
 from triage.serve import default_server, default_workers  # noqa: E402
 
 RESULTS = HERE / "results"
-TARGETS = {API.name: 0.9, RESULT.name: 0.7}
+TARGETS = {API.name: 0.9, RESULT.name: 0.5}  # issue 16: result page 0.5× (stretch 0.7×)
 #: The issue's acceptance reference: bare Flask on gunicorn, one sync worker per core.
 REFERENCE = ("gunicorn-sync", default_workers())
 
