@@ -3,6 +3,11 @@
     python benchmarks/profile_requests.py              # µs per request, each scenario
     python benchmarks/profile_requests.py result       # plus a cProfile of one scenario
 
+Besides the scenarios it prints the result page's floor: the same request with
+its view and its rendering replaced by nothing, i.e. what handling a posted
+form costs in Flask here (routing, form parsing, the answers' validation,
+limits, headers). No way of rendering can make the page cheaper than that.
+
 No server and no sockets: each request is a WSGI call on the app, so the
 figures show what the app adds, without the server's share.
 """
@@ -50,10 +55,26 @@ def main() -> None:
         us = min(timeit.repeat(call, number=1000, repeat=5)) * 1e3
         base = base or us
         print(f"{name:<10} {us:7.1f} µs/request  ({us / base:.1f}× baseline)")
+    floor = _result_floor()
+    print(f"{'floor':<10} {floor:7.1f} µs/request  ({floor / base:.1f}× baseline): the result request without its view"
+          " and its page")
     if len(sys.argv) > 1:
         profiler = cProfile.Profile()
         profiler.runcall(lambda: [calls[sys.argv[1]]() for _ in range(2000)])
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+def _result_floor() -> float:
+    import triage.web.pages as pages
+
+    saved = pages.result_view, pages.render_template
+    pages.result_view, pages.render_template = (lambda answers, audience: None), (lambda *args, **kwargs: "")
+    try:
+        call = caller(create_app(), RESULT)
+        call()
+        return min(timeit.repeat(call, number=1000, repeat=5)) * 1e3
+    finally:
+        pages.result_view, pages.render_template = saved
 
 
 if __name__ == "__main__":
