@@ -19,13 +19,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from triage.core.translation import ENDONYMS
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from conftest import EXAMPLES
 from fhir_support import questionnaire_response
 from test_cds_hooks import hook_request, searchset
+
+from triage.core.translation import ENDONYMS
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = REPO / "translations" / "messages.pot"

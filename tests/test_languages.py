@@ -336,6 +336,20 @@ def test_cli_text_and_json_in_a_language(runner, app, language):
     assert '"language": "' + language + '"' in as_json.output
 
 
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_cds_card_reads_in_the_language_the_record_system_asks_for(client, language):
+    from fhir_support import questionnaire_response
+    from test_cds_hooks import hook_request, searchset
+
+    request = hook_request(searchset(questionnaire_response(EXAMPLES["commonly_recommended"])))
+    english = client.post("/cds-services/hsg-indications", json=request).get_json()["cards"][0]
+    card = client.post("/cds-services/hsg-indications", json=request,
+                       headers={"Accept-Language": language}).get_json()["cards"][0]
+    assert card["indicator"] == english["indicator"]
+    assert card["summary"] != english["summary"] and card["detail"] != english["detail"]
+    assert len(card["summary"]) < 140
+
+
 def test_the_fhir_questionnaire_carries_every_language_as_translations(client):
     from triage.core.translation import LANGUAGES as codes
 
