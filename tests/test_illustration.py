@@ -51,3 +51,20 @@ def test_patient_results_with_an_hsg_in_play_show_the_drawing_with_a_text_altern
 def test_the_form_does_not_load_the_drawing(client):
     """The form page stays under its weight budget; the drawing is for results."""
     assert "hsg-diagram" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["es", "pl", "cy", "ar"])
+def test_each_language_has_the_drawing_in_its_own_words(client, language):
+    html = client.post(f"/result?lang={language}", data=EXAMPLES["commonly_recommended"]).get_data(as_text=True)
+    src = re.search(r'<img class="diagram" src="([^"]+)"', html).group(1)
+    assert re.fullmatch(rf"/static/hsg-diagram\.{language}\.[0-9a-f]{{12}}\.svg", src)
+    response = client.get(src)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    root = ET.fromstring(response.data)
+    english = ET.parse(SVG).getroot()
+    words = [" ".join(e.text.split()) for e in root.iter() if e.tag.split("}")[1] in ("title", "desc", "text")]
+    originals = [" ".join(e.text.split()) for e in english.iter() if e.tag.split("}")[1] in ("title", "desc", "text")]
+    assert len(words) == len(originals) == 11
+    assert not set(words) & set(originals), "every word of the drawing is translated"
+    assert len(response.data) < 6_000
+    assert b"<script" not in response.data and b"href" not in response.data

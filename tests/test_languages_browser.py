@@ -56,6 +56,20 @@ def test_every_state_in_every_language(page: Page, language, kind, outcome, audi
     assert_no_violations(page)
 
 
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_drawings_words_fit_inside_it(page: Page, language):
+    """Translated labels are longer or shorter than English: each stays inside the 400 × 300 drawing."""
+    page.goto(f"/result?lang={language}")  # a 405 page: only to have the app's origin
+    html = page.request.post(f"/result?lang={language}", form=EXAMPLES["commonly_recommended"]).text()
+    src = html.split('<img class="diagram" src="', 1)[1].split('"', 1)[0]
+    page.goto(src)
+    boxes = page.evaluate("[...document.querySelectorAll('text')].map(t => { const b = t.getBBox(); "
+                          "return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height]; })")
+    assert len(boxes) == 9
+    for text, left, top, right, bottom in boxes:
+        assert 0 <= left and right <= 400 and 0 <= top and bottom <= 300, (text, left, right)
+
+
 def test_right_to_left_mirrors_the_layout(page: Page):
     """In Arabic the question's error bar and the quote's rule sit on the right: logical properties."""
     page.goto("/?lang=ar")

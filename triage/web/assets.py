@@ -13,7 +13,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from html import unescape
+
+from babel.support import Translations
 from flask import Flask, Response, request
+from markupsafe import escape
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,27 @@ def load_assets(folder: Path) -> dict[str, tuple[str, Asset]]:
     return assets
 
 
+#: The drawing whose words are translated: one copy per language, each under its own hashed name.
+DIAGRAM = "hsg-diagram.svg"
+#: Its title, description and labels: the text content of these elements, in the catalogue under
+#: the message context "diagram" (babel.cfg runs `extract_diagram` on it).
+_DIAGRAM_TEXT = re.compile(r"(<(title|desc|text)\b[^>]*>)([^<]+)(</\2>)")
+
+
+def extract_diagram(fileobj, keywords, comment_tags, options):
+    """Babel extractor: the drawing's words, as `pgettext("diagram", ...)` messages."""
+    text = fileobj.read().decode("utf-8")
+    for match in _DIAGRAM_TEXT.finditer(text):
+        lineno = text.count("\n", 0, match.start()) + 1
+        yield lineno, "pgettext", ("diagram", match.group(3)), ["A word or sentence of the drawing of an HSG."]
+
+
+def translated_diagram(svg: str, translations) -> str:
+    """The drawing with its title, description and labels in `translations`' language."""
+    return _DIAGRAM_TEXT.sub(
+        lambda m: m.group(1) + str(escape(translations.upgettext("diagram", unescape(m.group(3))))) + m.group(4), svg)
+
+
 def _serve(asset: Asset, cache_control: str) -> Response:
     response = Response(asset.body, mimetype=asset.mimetype)
     response.headers["Cache-Control"] = cache_control
@@ -61,8 +86,27 @@ def _serve(asset: Asset, cache_control: str) -> Response:
     return response.make_conditional(request)
 
 
+def _diagram_in_every_language(assets: dict[str, tuple[str, Asset]], translations_dir: Path) -> None:
+    """Adds `hsg-diagram.<lang>.svg` for each translated language, hashed like every asset."""
+    from triage.core.translation import LANGUAGES, SOURCE_LANGUAGE
+
+    if DIAGRAM not in assets:
+        return
+    svg = assets[DIAGRAM][1].body.decode("utf-8")
+    for language in LANGUAGES:
+        if language == SOURCE_LANGUAGE:
+            continue
+        body = translated_diagram(svg, Translations.load(str(translations_dir), [language])).encode("utf-8")
+        digest = hashlib.sha256(body).hexdigest()[:12]
+        assets[f"hsg-diagram.{language}.svg"] = (f"hsg-diagram.{language}.{digest}.svg",
+                                                 Asset(body, "image/svg+xml", digest))
+
+
 def register(app: Flask) -> None:
+    from triage.core.resources import resource_dir
+
     assets = load_assets(Path(app.static_folder))
+    _diagram_in_every_language(assets, resource_dir("translations"))
     hashed_names = {plain: hashed for plain, (hashed, _) in assets.items()}
     by_hashed_name = {hashed: asset for hashed, asset in assets.values()}
     flask_static = app.view_functions["static"]
