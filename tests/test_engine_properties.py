@@ -1,5 +1,6 @@
 """Properties of the rule engine that hold for every answer set (hypothesis)."""
 
+import pytest
 from conftest import all_answer_combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -101,6 +102,7 @@ def test_every_reason_is_an_answer_that_was_given(answers):
         assert item.because and all(answers[reason.field] == reason.value for reason in item.because)
 
 
+@pytest.mark.slow  # 27,000 assessments; in the quick subset the contract test reads every answer set's API JSON
 def test_the_assembled_json_is_the_models_own_for_every_answer_set_register_and_language():
     """Engine.to_json (parts serialised once) gives exactly Assessment.model_dump_json()."""
     from triage import create_app

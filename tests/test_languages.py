@@ -291,6 +291,7 @@ def test_the_review_pack_is_up_to_date(app, language):
 # Decisions never depend on the language
 
 
+@pytest.mark.slow  # 10,800 requests: the full suite runs it; the quick subset checks a sample below
 def test_every_answer_set_gets_the_same_decisions_in_every_language(client):
     differing_titles = 0
     for answers in all_answer_combinations():
@@ -311,6 +312,19 @@ def test_every_answer_set_gets_the_same_decisions_in_every_language(client):
                 assert ours["title"] != theirs["title"] and ours["explanation"] != theirs["explanation"]
                 differing_titles += 1
     assert differing_titles > 10_000
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_outcome_gets_the_same_decisions_in_each_language(client, language):
+    for answers in EXAMPLES.values():
+        english = client.post("/api/v1/assessments", json=answers).get_json()
+        body = client.post("/api/v1/assessments", json={**answers, "language": language}).get_json()
+        assert body["language"] == language
+        for key in ("outcome", "revisit_after_months", "rules_hash"):
+            assert body[key] == english[key]
+        for part in ("indications", "escalations", "open_questions"):
+            assert [item.get("id", item.get("field")) for item in body[part]] == \
+                   [item.get("id", item.get("field")) for item in english[part]]
 
 
 def test_the_api_refuses_a_language_outside_the_list(client):

@@ -58,11 +58,46 @@ def localise(language: str, rules: RuleSet, context: ClinicalContext, signoff: S
     if language == SOURCE_LANGUAGE:
         engine = Engine(rules)
         return Localised(language, rules, engine, rules, engine, context, load_questions(), {})
-    api_rules = translated(rules, language, "rules")
-    shown_rules = translated(rules, language, "rules", cited=True)
-    questions = translated(QuestionsFile(questions=load_questions()), language, "questions").questions
+    api_rules, api_engine = _translated_rules(rules, language, cited=False)
+    shown_rules, shown_engine = _translated_rules(rules, language, cited=True)
+    questions = _translated_questions(load_questions(), language)
     versions = {"rules": rules.version, "context": context.version}
     reviews = {domain: signoff.status(subject, versions[domain], translation_hash(language, domain), language)
                for domain, subject in REVIEWED.items()}
-    return Localised(language, api_rules, Engine(api_rules, language), shown_rules, Engine(shown_rules, language),
-                     translated(context, language, "context"), questions, reviews)
+    return Localised(language, api_rules, api_engine, shown_rules, shown_engine,
+                     _translated_context(context, language), questions, reviews)
+
+
+# Translating a file walks every field of it: done once per process for each file, language and
+# kind, and shared by every app built from the same file (a file is known by the hash of its bytes;
+# the bundled questions are loaded once). The review state is not shared: each app reads its own record.
+_rule_sets: dict[tuple[str, str, bool], tuple[RuleSet, Engine]] = {}
+_contexts: dict[tuple[str, str], ClinicalContext] = {}
+_questions: dict[tuple[int, str], tuple[Question, ...]] = {}
+
+
+def _translated_rules(rules: RuleSet, language: str, *, cited: bool) -> tuple[RuleSet, Engine]:
+    key = (rules.content_hash, language, cited)
+    if not rules.content_hash or key not in _rule_sets:
+        translation = translated(rules, language, "rules", cited=cited)
+        built = (translation, Engine(translation, language))
+        if not rules.content_hash:
+            return built
+        _rule_sets[key] = built
+    return _rule_sets[key]
+
+
+def _translated_context(context: ClinicalContext, language: str) -> ClinicalContext:
+    if not context.content_hash:
+        return translated(context, language, "context")
+    key = (context.content_hash, language)
+    if key not in _contexts:
+        _contexts[key] = translated(context, language, "context")
+    return _contexts[key]
+
+
+def _translated_questions(questions: tuple[Question, ...], language: str) -> tuple[Question, ...]:
+    key = (id(questions), language)  # load_questions() is cached: the same tuple for the process's life
+    if key not in _questions:
+        _questions[key] = translated(QuestionsFile(questions=questions), language, "questions").questions
+    return _questions[key]
