@@ -187,11 +187,11 @@ class Engine:
         self._revisit = dict(rules.waiting.revisit_after_months)
         self._open_notes = {field: OpenQuestion.model_construct(field=field, note=note)
                             for field, note in rules.open_questions.items()}
-        # Every finished object an assessment can contain, serialised once (see `to_json`).
+        # Every finished object an assessment can contain, serialised once (see `to_json`); the
+        # tables above hold them for the engine's life, so their ids stay theirs.
         finished = [hit for compiled in (*self._indications, *self._escalations)
                     for table in compiled.table.values() for hit in table.values() if hit is not None]
         self._json = {id(item): item.model_dump_json() for item in [*finished, *self._open_notes.values()]}
-        self._json_keep = finished  # the objects whose ids key `_json` live as long as the engine
         self._json_tail = {
             audience: "," + json.dumps({"rules_name": rules.rule_set.name, "rules_version": rules.version,
                                         "rules_hash": rules.content_hash, "disclaimer": rules.disclaimer[audience],

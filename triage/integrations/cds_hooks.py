@@ -14,7 +14,6 @@ import json
 from typing import Any, Literal
 from uuid import uuid4
 
-from flask_babel import get_locale
 from flask import Blueprint, Response, render_template, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 from werkzeug.exceptions import HTTPException
@@ -39,6 +38,7 @@ from triage.integrations.http import (
 )
 from triage.integrations.text import integration_text
 from triage.state import hsg
+from triage.web.i18n import localised
 from triage.web.problems import FieldProblem, problem_response
 from triage.web.public_url import absolute_url_for
 
@@ -146,7 +146,7 @@ def service(service_id: str):
         # /fhir/Questionnaire/hsg-indications/$assess to see what is wrong.
         return _json({"cards": []})
     # Cards are read, so they show everything in the request's language (Accept-Language, else English).
-    assessment = hsg().localised(get_locale().language).shown_engine.assess(answers, "clinician")
+    assessment = localised().shown_engine.assess(answers, "clinician")
     return _json({"cards": [_card(assessment)]})
 
 

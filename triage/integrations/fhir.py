@@ -8,7 +8,6 @@ is the assessment itself, the same JSON body as POST /api/v1/assessments.
 import json
 
 from flask import Blueprint, Response, current_app, request
-from flask_babel import get_locale
 from pydantic_core import from_json
 from werkzeug.exceptions import HTTPException
 
@@ -33,8 +32,8 @@ from triage.integrations.http import (
     limit_body,
 )
 from triage.integrations.text import diagnostic
-from triage.state import hsg
 from triage.web.audience import audience_from_query
+from triage.web.i18n import language, localised
 
 FHIR_JSON = "application/fhir+json"
 #: A QuestionnaireResponse of six answers is about 2 KiB; record systems add
@@ -71,27 +70,27 @@ def operation_outcome(status: int, issues: list[Issue]) -> Response:
 
 @bp.get(f"/Questionnaire/{QUESTIONNAIRE_ID}")
 def questionnaire():
-    return fhir_response(build_questionnaire(get_locale().language))
+    return fhir_response(build_questionnaire(language()))
 
 
 @bp.get("/metadata")
 def metadata():
-    return fhir_response(capability_statement(get_locale().language))
+    return fhir_response(capability_statement(language()))
 
 
 @bp.get(f"/OperationDefinition/{ASSESS_ID}")
 def operation_definition():
-    return fhir_response(assess_operation(get_locale().language))
+    return fhir_response(assess_operation(language()))
 
 
 @bp.get("/CodeSystem/<system_id>")
 def code_system_resource(system_id: str):
-    return _published(code_systems(get_locale().language), system_id)
+    return _published(code_systems(language()), system_id)
 
 
 @bp.get("/ValueSet/<system_id>")
 def value_set_resource(system_id: str):
-    return _published(value_sets(get_locale().language), system_id)
+    return _published(value_sets(language()), system_id)
 
 
 def _published(resources: dict[str, dict], resource_id: str) -> Response:
@@ -115,7 +114,7 @@ def assess():
     except UnreadableResponse as unreadable:
         return operation_outcome(unreadable.status, unreadable.issues)
     # Like the JSON API: wording in the request's language, quotes and guideline names as published.
-    assessment = hsg().localised(get_locale().language).engine.assess(answers, audience)
+    assessment = localised().engine.assess(answers, audience)
     return current_app.response_class(assessment.model_dump_json(), mimetype="application/json")
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from html import unescape
 
-from babel.support import Translations
 from flask import Flask, Response, request
 from markupsafe import escape
 
@@ -86,9 +85,9 @@ def _serve(asset: Asset, cache_control: str) -> Response:
     return response.make_conditional(request)
 
 
-def _diagram_in_every_language(assets: dict[str, tuple[str, Asset]], translations_dir: Path) -> None:
+def _diagram_in_every_language(assets: dict[str, tuple[str, Asset]]) -> None:
     """Adds `hsg-diagram.<lang>.svg` for each translated language, hashed like every asset."""
-    from triage.core.translation import LANGUAGES, SOURCE_LANGUAGE
+    from triage.core.translation import LANGUAGES, SOURCE_LANGUAGE, catalogue
 
     if DIAGRAM not in assets:
         return
@@ -96,17 +95,15 @@ def _diagram_in_every_language(assets: dict[str, tuple[str, Asset]], translation
     for language in LANGUAGES:
         if language == SOURCE_LANGUAGE:
             continue
-        body = translated_diagram(svg, Translations.load(str(translations_dir), [language])).encode("utf-8")
+        body = translated_diagram(svg, catalogue(language, "messages")).encode("utf-8")
         digest = hashlib.sha256(body).hexdigest()[:12]
         assets[f"hsg-diagram.{language}.svg"] = (f"hsg-diagram.{language}.{digest}.svg",
                                                  Asset(body, "image/svg+xml", digest))
 
 
 def register(app: Flask) -> None:
-    from triage.core.resources import resource_dir
-
     assets = load_assets(Path(app.static_folder))
-    _diagram_in_every_language(assets, resource_dir("translations"))
+    _diagram_in_every_language(assets)
     hashed_names = {plain: hashed for plain, (hashed, _) in assets.items()}
     by_hashed_name = {hashed: asset for hashed, asset in assets.values()}
     flask_static = app.view_functions["static"]

@@ -45,6 +45,19 @@ def localised() -> Localised:
     return hsg().localised(language())
 
 
+def in_language(text, code: str | None) -> str:
+    """A label (a lazy catalogue message, web/labels.py) as text in language `code`: translated once
+    per language and app, not on every page. Without a code (a macro imported without context),
+    translated now and not kept."""
+    if code is None:
+        return str(text)
+    store = hsg().built.setdefault("labels", {})
+    found = store.get((id(text), code))  # labels are module constants: their ids are theirs for good
+    if found is None:
+        found = store[id(text), code] = str(text)
+    return found
+
+
 #: For templates: the rule set and clinical context in the request's language.
 shown_rules = LocalProxy(lambda: localised().shown_rules)
 shown_context = LocalProxy(lambda: localised().context)

@@ -7,7 +7,7 @@ from triage.core.translation import ENDONYMS, LANGUAGES, SOURCE_LANGUAGE
 from triage.state import hsg
 from triage.web import labels
 from triage.web.audience import audience_or_default
-from triage.web.i18n import asked_language, language, localised, shown_context, shown_rules
+from triage.web.i18n import asked_language, in_language, language, localised, shown_context, shown_rules
 
 
 def register(app: Flask) -> None:
@@ -27,20 +27,11 @@ def register(app: Flask) -> None:
         governance=state.governance, clinical_context=shown_context,
     )
 
-    said: dict[tuple[str, str, str], str] = {}
-
     @app.template_global()
     @pass_context
     def say(context, key: str, audience: str) -> str:
-        """A short text in a register (labels.REGISTERED): one catalogue message per register.
-        Translated once per language (a macro imported without context does not know it: not kept)."""
-        language = context.get("lang")
-        text = said.get((language, key, audience))
-        if text is None:
-            text = str(labels.REGISTERED[key][audience])
-            if language is not None:
-                said[language, key, audience] = text
-        return text
+        """A short text in a register (labels.REGISTERED): one catalogue message per register."""
+        return in_language(labels.REGISTERED[key][audience], context.get("lang"))
 
     @app.context_processor
     def _per_request():

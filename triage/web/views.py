@@ -22,7 +22,7 @@ from triage.core.localised import Localised
 from triage.core.signoff import ReviewStatus
 from triage.core.translation import ENDONYMS, LANGUAGES, SOURCE_LANGUAGE
 from triage.state import hsg
-from triage.web.i18n import localised
+from triage.web.i18n import in_language, localised
 from triage.web.labels import OUTCOME_LABELS, STRENGTH_LABELS
 
 #: One hidden input per answer value, escaped once: results re-post the answers in up to four forms.
@@ -155,7 +155,7 @@ def build_result_view(
     return ResultView(
         audience=audience,
         outcome=assessment.outcome,
-        outcome_label=_label(OUTCOME_LABELS, domain.language, audience, assessment.outcome),
+        outcome_label=in_language(OUTCOME_LABELS[audience][assessment.outcome], domain.language),
         outcome_sentence=rules.outcomes[assessment.outcome][audience],
         next_step=rules.next_steps[assessment.outcome][audience],
         settled=engine.outcome_settled(answers, assessment.outcome),
@@ -187,7 +187,7 @@ def _indication_view(i, audience: Audience, domain: Localised) -> IndicationView
         id=i.id,
         title=i.title,
         strength=i.strength,
-        strength_label=_label(STRENGTH_LABELS, domain.language, audience, i.strength),
+        strength_label=in_language(STRENGTH_LABELS[audience][i.strength], domain.language),
         explanation=i.explanation,
         because=tuple(Reason(terms[audience, b.field][0], labels[audience, b.field, b.value]) for b in i.because),
         section=i.source.section,
@@ -206,15 +206,6 @@ def result_view(answers: Answers, audience: Audience) -> ResultView:
     """The result for these answers in the request's language, from the running app's state (a page or the CLI)."""
     domain = localised()
     return build_result_view(domain.shown_engine.assess(answers, audience), answers, audience, domain=domain)
-
-
-def _label(table: dict, language: str, audience: str, key: str) -> str:
-    """A label (web/labels.py) as text in `language`: translated once per language and app, not on every result."""
-    labels = hsg().built.setdefault("labels", {})
-    text = labels.get((id(table), language, audience, key))
-    if text is None:
-        text = labels[id(table), language, audience, key] = str(table[audience][key])
-    return text
 
 
 @functools.lru_cache(maxsize=64)
