@@ -67,14 +67,14 @@ def main() -> None:
 def _result_floor() -> float:
     import triage.web.pages as pages
 
-    saved = pages.result_view, pages.render_template
-    pages.result_view, pages.render_template = (lambda answers, audience: None), (lambda *args, **kwargs: "")
+    saved = pages.result_view, pages.render_result
+    pages.result_view, pages.render_result = (lambda answers, audience: None), (lambda view: "")
     try:
         call = caller(create_app(), RESULT)
         call()
         return min(timeit.repeat(call, number=1000, repeat=5)) * 1e3
     finally:
-        pages.result_view, pages.render_template = saved
+        pages.result_view, pages.render_result = saved
 
 
 if __name__ == "__main__":

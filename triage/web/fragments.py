@@ -19,11 +19,15 @@ Nothing here stores answers: keys name rules, registers and wording blocks;
 no key holds more than one answer value.
 """
 
-from flask import Flask
+from collections.abc import Callable
+
+from flask import Flask, current_app
 from jinja2 import nodes, pass_context
 from jinja2.ext import Extension
+from markupsafe import Markup
 
 from triage.state import hsg
+from triage.web.i18n import page_key
 
 #: More keys than any page set produces (prefixes come from a header, so the bound matters).
 MAX_FRAGMENTS = 20_000
@@ -71,6 +75,63 @@ class FragmentExtension(Extension):
         if store is not None and len(store) < MAX_FRAGMENTS:
             store[(context.get("page_key"), *key)] = html
         return html
+
+
+#: Marks a slot in a stored part; never in a rendered page (no template, answer or setting has it).
+SLOT = "\x00"
+
+
+class Parts:
+    """The store from Python: the macros of one template, each call's output kept by its arguments.
+
+    `parts("reason", indication)` is the output of the macro `reason(indication)`, rendered the first
+    time that key is seen on this kind of page (the page key) and then taken from the store: the
+    arguments are the key, so a macro may read only its arguments and what the page key covers.
+    `extra` keyword arguments are passed but are not part of the key: the caller vouches that the
+    key's arguments decide what the macro reads of them. For a page joined in Python from its parts
+    (web/result_page.py): a hit costs a dictionary lookup, where a template pays for every step.
+    """
+
+    def __init__(self, template_name: str, **context):
+        self.template_name = template_name
+        self.context = context  # the rest of the template context is added on the first miss
+        self.store = hsg().built["fragments"]
+        self.page_key = page_key()
+        self._module = None
+
+    def __call__(self, name: str, *key, **extra) -> str:
+        return self.kept((name, *key), lambda: str(getattr(self.module(), name)(*key, **extra)))
+
+    def split(self, name: str, *key, slots: tuple[str, ...]) -> tuple[str, ...]:
+        """A part with holes: the macro rendered with each of `slots` given as a marker, cut at the
+        markers into (text, slot name, text, slot name, …, text), for `fill`."""
+        return self.kept((name, *key), lambda: tuple(str(getattr(self.module(), name)(
+            *key, **{slot: Markup(SLOT + slot + SLOT) for slot in slots})).split(SLOT)))
+
+    def kept(self, key: tuple, render: Callable):
+        full = (self.page_key, self.template_name, *key)
+        store = self.store
+        found = None if store is None else store.get(full)
+        if found is None:
+            found = render()
+            if store is not None and len(store) < MAX_FRAGMENTS:
+                store[full] = found
+        return found
+
+    def module(self):
+        """The template with the request's full context, made once per request, and only on a miss."""
+        if self._module is None:
+            context = dict(self.context)
+            current_app.update_template_context(context)
+            self._module = current_app.jinja_env.get_template(self.template_name).make_module(context)
+        return self._module
+
+
+def fill(pieces: tuple[str, ...], **slots: str) -> str:
+    """A split part with its slots filled (each value is HTML already: escaped, or from a part)."""
+    filled = list(pieces)
+    filled[1::2] = [slots[name] for name in pieces[1::2]]
+    return "".join(filled)
 
 
 def init_app(app: Flask) -> None:

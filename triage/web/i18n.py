@@ -40,6 +40,12 @@ def language() -> str:
     return found
 
 
+def page_key() -> tuple:
+    """What every stored part of a page depends on besides its own key (web/fragments.py): the
+    language, a chosen `?lang` (carried in links), the URL prefix and whether the page is framed."""
+    return (language(), asked_language(), request.script_root, request.blueprint == "embed")
+
+
 def localised() -> Localised:
     """The domain in the request's language: its rule set, engine, context and questions."""
     return hsg().localised(language())
@@ -85,8 +91,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language():
         code = language()
-        asked = asked_language()
         return {"lang": code, "text_direction": "rtl" if code in RIGHT_TO_LEFT else "ltr",
-                "translations": get_translations(),
-                # What every rendered fragment depends on besides its own key (web/fragments.py).
-                "page_key": (code, asked, request.script_root, request.blueprint == "embed")}
+                "translations": get_translations(), "page_key": page_key()}

@@ -11,6 +11,7 @@ from triage.core.answers import FIELDS, Answers
 from triage.web.audience import audience_from_query
 from triage.web.forms import answers_form
 from triage.web.i18n import language
+from triage.web.result_page import render_result
 from triage.web.views import result_view, rules_view
 
 bp = Blueprint("pages", __name__)
@@ -36,8 +37,7 @@ def result():
         if not form.validate():
             return render_template("form.html", form=form, audience=audience), 400
         answers = Answers(**form.answers())
-    view = result_view(answers, audience)
-    return render_template("result.html", result=view, audience=audience)
+    return render_result(result_view(answers, audience))
 
 
 def _complete_answers(form) -> Answers | None:
