@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from triage.core.answers import Audience
 from triage.core.datafile import DataFileError, Id, Prose, Strict, Text, load
@@ -79,6 +79,8 @@ class ClinicalContext(Strict):
     topics: list[Topic] = Field(min_length=1)
     #: sha256 of the file's bytes, set by the loader, for the review record.
     content_hash: str = ""
+    #: Each (topic, statements) as shown, made once: pages reuse them, and the fragment store keys by them.
+    _shown_made: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> "ClinicalContext":
@@ -132,7 +134,15 @@ class ClinicalContext(Strict):
         return relevant, other
 
     def _shown(self, topic: Topic, statements: list[Statement]) -> Shown:
-        return Shown(topic.id, topic.title, topic.section, tuple((s.text, self.source_names(s)) for s in statements))
+        # Keyed by the objects themselves: this context (a translated copy has its own sources and
+        # topics, and may share this dict), a topic, and which of its statements apply; never by
+        # answers. Both are kept with the entry, so no id in a key is reused while it is there.
+        key = (id(self), id(topic), *[id(s) for s in statements])
+        made = self._shown_made.get(key)
+        if made is None:
+            made = self._shown_made[key] = (self, topic, Shown(
+                topic.id, topic.title, topic.section, tuple((s.text, self.source_names(s)) for s in statements)))
+        return made[2]
 
 
 def bundled_context_file() -> Path:

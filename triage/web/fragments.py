@@ -100,7 +100,12 @@ class Parts:
         self._module = None
 
     def __call__(self, name: str, *key, **extra) -> str:
-        return self.kept((name, *key), lambda: str(getattr(self.module(), name)(*key, **extra)))
+        # The lookup written out, without `kept`'s closure: a page makes some forty of these calls.
+        full = (self.page_key, self.template_name, name, *key)
+        found = None if self.store is None else self.store.get(full)
+        if found is None:
+            found = self._keep(full, str(getattr(self.module(), name)(*key, **extra)))
+        return found
 
     def split(self, name: str, *key, slots: tuple[str, ...]) -> tuple[str, ...]:
         """A part with holes: the macro rendered with each of `slots` given as a marker, cut at the
@@ -109,14 +114,15 @@ class Parts:
             *key, **{slot: Markup(SLOT + slot + SLOT) for slot in slots})).split(SLOT)))
 
     def kept(self, key: tuple, render: Callable):
+        """The stored value for `key`, or `render()`'s, stored."""
         full = (self.page_key, self.template_name, *key)
-        store = self.store
-        found = None if store is None else store.get(full)
-        if found is None:
-            found = render()
-            if store is not None and len(store) < MAX_FRAGMENTS:
-                store[full] = found
-        return found
+        found = None if self.store is None else self.store.get(full)
+        return self._keep(full, render()) if found is None else found
+
+    def _keep(self, full_key: tuple, value):
+        if self.store is not None and len(self.store) < MAX_FRAGMENTS:
+            self.store[full_key] = value
+        return value
 
     def module(self):
         """The template with the request's full context, made once per request, and only on a miss."""

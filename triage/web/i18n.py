@@ -10,7 +10,7 @@ Accept-Language, then English. Never a cookie: nothing is stored.
 """
 
 from flask import Flask, g, request
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, get_translations
 from jinja2 import pass_context
 from werkzeug.local import LocalProxy
 
@@ -36,7 +36,9 @@ def language() -> str:
     """The request's language code (asked for several times a request: found once)."""
     found = g.get("language")
     if found is None:
-        found = g.language = get_locale().language
+        # The code Flask-Babel's locale would be made from (the same selector), without making a
+        # babel Locale: a page in the store's parts needs only the code.
+        found = g.language = select_language()
     return found
 
 
