@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, model_validator
 
 from triage.core.answers import Audience
 from triage.core.datafile import DataFileError, Id, Prose, Strict, Text, load
@@ -63,9 +63,10 @@ class ContextInfo(Strict):
     version: Text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Shown:
-    """A topic as a page shows it: its title and the statements with their source names."""
+    """A topic as a page shows it: its title and the statements with their source names. Made once
+    per context, topic and statement set (`ClinicalContext._shown`), so compared by identity."""
 
     id: str
     title: str
@@ -79,8 +80,6 @@ class ClinicalContext(Strict):
     topics: list[Topic] = Field(min_length=1)
     #: sha256 of the file's bytes, set by the loader, for the review record.
     content_hash: str = ""
-    #: Each (topic, statements) as shown, made once: pages reuse them, and the fragment store keys by them.
-    _shown_made: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> "ClinicalContext":
@@ -134,15 +133,20 @@ class ClinicalContext(Strict):
         return relevant, other
 
     def _shown(self, topic: Topic, statements: list[Statement]) -> Shown:
-        # Keyed by the objects themselves: this context (a translated copy has its own sources and
-        # topics, and may share this dict), a topic, and which of its statements apply; never by
-        # answers. Both are kept with the entry, so no id in a key is reused while it is there.
+        # Made once per context (a translated copy has its own sources and topics), topic, and which
+        # of its statements apply; never per answers. The context and topic are kept with the entry,
+        # so no id in a key is reused while it is there.
         key = (id(self), id(topic), *[id(s) for s in statements])
-        made = self._shown_made.get(key)
+        made = _SHOWN.get(key)
         if made is None:
-            made = self._shown_made[key] = (self, topic, Shown(
+            made = _SHOWN[key] = (self, topic, Shown(
                 topic.id, topic.title, topic.section, tuple((s.text, self.source_names(s)) for s in statements)))
         return made[2]
+
+
+#: Topics as shown (`ClinicalContext._shown`), for every context loaded in this process: bounded by
+#: the files' topics and statement sets.
+_SHOWN: dict[tuple[int, ...], tuple["ClinicalContext", Topic, Shown]] = {}
 
 
 def bundled_context_file() -> Path:

@@ -4,6 +4,8 @@ Registered twice (see create_app): at `/` with the site's chrome, and at
 `/embed` without it, for clinics that show the flow in an iframe.
 """
 
+from urllib.parse import parse_qsl
+
 from flask import Blueprint, render_template, request
 from pydantic import ValidationError
 
@@ -30,7 +32,7 @@ def result():
     audience = audience_from_query(request.args)
     # Answers are read from the posted body only, never from the query string,
     # so they cannot end up in a URL, a browser history or an access log.
-    answers = _complete_answers(request.form)
+    answers = _complete_answers()
     if answers is None:
         # Something missing or unknown: the form again, with its messages.
         form = answers_form(audience, language())(request.form)
@@ -40,12 +42,21 @@ def result():
     return render_result(result_view(answers, audience))
 
 
-def _complete_answers(form) -> Answers | None:
-    """The six answers when all are valid, else None. Same rule as the answers form
-    (the questions' options are the contract's values; exactly one value per
-    question), without building a form: that is a fifth of the result page's
-    time (benchmarks/profile_requests.py)."""
-    values = {field: form.getlist(field) for field in FIELDS}
+def _complete_answers() -> Answers | None:
+    """The six answers when all are valid, else None (and the answers form says what is wrong).
+
+    Same rule as the answers form (the questions' options are the contract's values; exactly one
+    value per question), without building a form. Read from the url-encoded body a browser posts,
+    with the standard library's parser, the one Werkzeug's form parser calls: building
+    `request.form` costs several times the parsing of six short pairs
+    (benchmarks/profile_requests.py). Any other body is left to `request.form`.
+    """
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return None
+    values: dict[str, list[str]] = {field: [] for field in FIELDS}
+    for name, value in parse_qsl(request.get_data(as_text=True), keep_blank_values=True):
+        if name in values:
+            values[name].append(value)
     if any(len(given) != 1 for given in values.values()):
         return None
     try:

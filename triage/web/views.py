@@ -25,6 +25,10 @@ from triage.state import hsg
 from triage.web.i18n import in_language, localised
 from triage.web.labels import OUTCOME_LABELS, STRENGTH_LABELS
 
+# The row and item views below are made once per language and app and then shared (build_result_view's
+# `made_once`), so they compare and hash by identity (eq=False): the result page's parts are stored by
+# them (web/result_page.py), and an identity hash costs nothing where a value hash walks every field.
+
 #: One hidden input per answer value, escaped once: results re-post the answers in up to four forms.
 _HIDDEN = {(field, value): str(Markup('<input type="hidden" name="{}" value="{}">').format(field, value))
            for field in FIELDS for value in ALLOWED[field]}
@@ -33,13 +37,13 @@ _HIDDEN = {(field, value): str(Markup('<input type="hidden" name="{}" value="{}"
 HSG_IN_PLAY = frozenset({"commonly_recommended", "may_be_considered", "see_clinician_sooner"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Reason:
     question: str
     answer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class IndicationView:
     id: str
     title: str
@@ -51,7 +55,7 @@ class IndicationView:
     quote: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EscalationView:
     id: str
     title: str
@@ -59,7 +63,7 @@ class EscalationView:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class OpenQuestionView:
     question: str
     note: str
