@@ -27,6 +27,10 @@ API = Scenario("POST /api/v1/assessments (JSON)", "/api/v1/assessments", "POST",
                json.dumps(ANSWERS), "application/json")
 RESULT = Scenario("POST /result (form-encoded, result page)", "/result", "POST",
                   urlencode(ANSWERS), "application/x-www-form-urlencoded")
+#: The bare app taking the same bodies: what Flask and the server cost for a POST of each kind.
+BARE_JSON = Scenario("bare Flask, POST the API's JSON (get_json)", "/json", "POST", API.body, API.content_type)
+BARE_FORM = Scenario("bare Flask, POST the result's form (request.form)", "/form", "POST", RESULT.body,
+                     RESULT.content_type)
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,15 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import micro  # noqa: E402
-from load import API, BASELINE, FORM, RESULT, Run, wrk  # noqa: E402
+from load import API, BARE_FORM, BARE_JSON, BASELINE, FORM, RESULT, Run, wrk  # noqa: E402
 from servers import Settings, bare, product  # noqa: E402
 
 from triage.serve import default_server, default_workers  # noqa: E402
 
 RESULTS = HERE / "results"
 TARGETS = {API.name: 0.9, RESULT.name: 0.5}  # issue 16: result page 0.5× (stretch 0.7×)
+#: Each product POST beside the bare app taking the same body: the share of the ceiling it reaches.
+CEILINGS = {API.name: BARE_JSON.name, RESULT.name: BARE_FORM.name}
 #: The issue's acceptance reference: bare Flask on gunicorn, one sync worker per core.
 REFERENCE = ("gunicorn-sync", default_workers())
 
@@ -55,6 +57,7 @@ def measure(settings: Settings, args) -> dict:
         baselines["reference"] = bare(*REFERENCE, threads).start()
     runs: dict[str, list[Run]] = {}
     jobs = [(key, baselines[key], BASELINE) for key in baselines] + [
+        (scenario.name, baselines["same"], scenario) for scenario in (BARE_JSON, BARE_FORM)] + [
         (scenario.name, target, scenario) for scenario in (FORM, API, RESULT)]
     try:
         for job in jobs:  # warm-up: imports, first-request work, page cache
@@ -90,21 +93,22 @@ def table(result: dict) -> str:
         f"Server: **{result['settings'].label()}** ({server}, "
         + shape.get(server, f"{workers} workers, {threads} thread(s) each") + ")",
         "",
-        "| scenario | req/s | p50 ms | p99 ms | × baseline | target |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| scenario | req/s | p50 ms | p99 ms | × baseline | target | × bare POST of its kind |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for key in ["same", FORM.name, API.name, RESULT.name]:
+    for key in ["same", BARE_JSON.name, BARE_FORM.name, FORM.name, API.name, RESULT.name]:
         name = BASELINE.name if key == "same" else key
         ratio = 1.0 if key == "same" else _ratio(runs, key, "same")
         target = TARGETS.get(key)
         verdict = "" if target is None else f"≥ {target} {'✅' if ratio >= target else '❌'}"
+        ceiling = f"{_ratio(runs, key, CEILINGS[key]):.2f}" if key in CEILINGS else ""
         lines.append(f"| {name} | {_median(runs[key], 'requests_per_s'):.0f} | {_median(runs[key], 'p50_ms'):.1f} "
-                     f"| {_median(runs[key], 'p99_ms'):.1f} | {ratio:.2f} | {verdict} |")
+                     f"| {_median(runs[key], 'p99_ms'):.1f} | {ratio:.2f} | {verdict} | {ceiling} |")
     if runs["reference"] is not runs["same"]:
         ref = runs["reference"]
         lines.append(f"| bare Flask on gunicorn sync, {REFERENCE[1]} workers (acceptance reference) "
                      f"| {_median(ref, 'requests_per_s'):.0f} | {_median(ref, 'p50_ms'):.1f} "
-                     f"| {_median(ref, 'p99_ms'):.1f} | {_ratio(runs, 'reference', 'same'):.2f} | |")
+                     f"| {_median(ref, 'p99_ms'):.1f} | {_ratio(runs, 'reference', 'same'):.2f} | | |")
     acceptance = _ratio(runs, API.name, "reference")
     lines += ["", f"Acceptance: `POST /api/v1/assessments` under this server ÷ bare Flask on gunicorn, "
               f"{REFERENCE[1]} sync workers (one per core), same rounds: **{acceptance:.2f}×** "

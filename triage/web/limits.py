@@ -17,18 +17,22 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 
 def _refuse_oversized_streams() -> None:
-    limit = request.max_content_length  # the app's, or a blueprint's own (see integration_http.limit_body)
-    if limit is None or request.content_length is not None:
+    environ = request.environ
+    # Runs on every request, so the cheapest test first. Only a stream the server marks as
+    # terminated can carry a body without a Content-Length (Werkzeug gives an unterminated stream
+    # of unknown length no body at all), and Flask refuses a declared length over the limit itself.
+    if "wsgi.input_terminated" not in environ or request.content_length is not None:
         return
-    if "wsgi.input_terminated" not in request.environ:
-        return  # Werkzeug gives an unterminated stream of unknown length no body at all
+    limit = request.max_content_length  # the app's, or a blueprint's own (see integration_http.limit_body)
+    if limit is None:
+        return
     # Before Werkzeug wraps the stream (it would stop at the limit), so one
     # byte more says whether the body is over it.
-    body = request.environ["wsgi.input"].read(limit + 1)
+    body = environ["wsgi.input"].read(limit + 1)
     if len(body) > limit:
         raise RequestEntityTooLarge()
-    request.environ["wsgi.input"] = BytesIO(body)
-    request.environ["CONTENT_LENGTH"] = str(len(body))
+    environ["wsgi.input"] = BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
 
 
 def register(app: Flask) -> None:
