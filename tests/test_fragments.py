@@ -71,3 +71,18 @@ def test_the_store_holds_no_answer_sets(clients):
         text = repr(key)
         assert "typed-by-a-visitor" not in text
         assert sum(f"'{value}'" in text for value in answer_values) <= 1, key
+
+
+def test_every_slot_of_a_stored_part_is_filled(clients):
+    """The result page's chrome and the referral summary's "Unsure or withheld" line are stored with
+    slots (web/fragments.SLOT) and filled per request: no page may carry a slot marker."""
+    from triage.web.fragments import SLOT
+
+    with_store, without = clients
+    for client in clients:
+        for language in LANGUAGES:
+            for answers in ANSWER_SETS[::149]:
+                for audience in ("", "audience=clinician&"):
+                    page = client.post(f"/result?{audience}lang={language}", data=answers).get_data(as_text=True)
+                    assert SLOT not in page, (language, audience, answers)
+                    assert page.count('type="hidden" name="months_trying"') >= 3, "the answers are re-posted"

@@ -152,6 +152,21 @@ def test_clinician_referral_summary_is_plain_dated_text_in_words(client, app):
     assert "<" not in summary
 
 
+def test_referral_summary_names_every_unsure_answer_once_in_question_order(client):
+    """The "Unsure or withheld" line is the one filled per request (web/result_page.py): its names
+    are joined in question order, lower case, with a full stop."""
+    answers = dict(EXAMPLES["commonly_recommended"], age_bracket="prefer_not_to_say", pelvic_surgery="unsure",
+                   pelvic_pain="unsure")
+    html = client.post("/result?audience=clinician", data=answers).get_data(as_text=True)
+    summary = unescape(re.search(r"<textarea [^>]*>(.*?)</textarea>", html, re.S).group(1))
+    assert "Unsure or withheld: age, previous pelvic surgery, chronic pelvic pain." in summary.splitlines()
+    all_known = {field: value for field, value in answers.items()}
+    all_known.update(age_bracket="under_35", pelvic_surgery="no", pelvic_pain="no")
+    assert not {"unsure", "prefer_not_to_say"} & set(all_known.values())
+    settled = client.post("/result?audience=clinician", data=all_known).get_data(as_text=True)
+    assert "Unsure or withheld:" not in settled
+
+
 def test_register_switch_reposts_answers_without_putting_them_in_the_url(client):
     html = unescape(post(client, "may_be_considered").get_data(as_text=True))
     switch = re.search(r'<form method="post" action="([^"]*)" class="register-switch">(.*?)</form>', html, re.S)
