@@ -1,22 +1,26 @@
-"""Rendered once, reused: `{% fragment 'name', key, ... %}…{% endfragment %}` in templates.
+"""Rendered once, reused: a store of page parts, kept by key for the app's life.
 
-Most of a result page is fixed wording: an indication's card, an escalation,
-the safety prompts, the description of the test, the page's chrome. Each is a
+Most of a page is fixed wording: an indication's card, an escalation, the
+safety prompts, the description of the test, the page's chrome. Each is a
 function of a few finite keys (an id, the register, the outcome) and of the
 request's page key (language, chosen `?lang`, URL prefix, embedded or not),
-never of the whole set of answers. A fragment's body is rendered the first
-time its key is seen and kept for the app's life, bounded by the number of
-keys; a page is then assembled from those strings with little per-request
-work (issue 16; `benchmarks/profile_requests.py` shows the gain).
+never of the whole set of answers. A part is rendered the first time its key
+is seen and kept, bounded by the number of keys (issue 16;
+`benchmarks/profile_requests.py` shows the gain). Two ways in:
 
-What a key must hold: every value the body reads that can differ between two
-requests. `page_key` (set per request in `i18n.py`'s context processor) is
-added to every key. tests/test_fragments.py renders pages with and without
-the store and requires identical bytes, for every outcome, register and
-language.
+- from templates, `{% fragment 'name', key, ... %}…{% endfragment %}`
+  (the form, /rules, /about, the chrome of every page);
+- from Python, `Parts`: a template's macros, each call's output kept by its
+  arguments. The result page is joined this way (web/result_page.py), so no
+  template runs for it on a hit.
+
+What a key must hold: every value the part reads that can differ between two
+requests. The page key (`i18n.page_key`) is added to every key.
+tests/test_fragments.py renders pages with and without the store and requires
+identical bytes, for every page kind, outcome, register and language.
 
 Nothing here stores answers: keys name rules, registers and wording blocks;
-no key holds more than one answer value.
+no key holds more than one answer value (tested).
 """
 
 from collections.abc import Callable
