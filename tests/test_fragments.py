@@ -78,8 +78,7 @@ def test_every_slot_of_a_stored_part_is_filled(clients):
     slots (web/fragments.SLOT) and filled per request: no page may carry a slot marker."""
     from triage.web.fragments import SLOT
 
-    with_store, without = clients
-    for client in clients:
+    for client in clients:  # with the store and without
         for language in LANGUAGES:
             for answers in ANSWER_SETS[::149]:
                 for audience in ("", "audience=clinician&"):

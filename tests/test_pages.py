@@ -160,8 +160,7 @@ def test_referral_summary_names_every_unsure_answer_once_in_question_order(clien
     html = client.post("/result?audience=clinician", data=answers).get_data(as_text=True)
     summary = unescape(re.search(r"<textarea [^>]*>(.*?)</textarea>", html, re.S).group(1))
     assert "Unsure or withheld: age, previous pelvic surgery, chronic pelvic pain." in summary.splitlines()
-    all_known = {field: value for field, value in answers.items()}
-    all_known.update(age_bracket="under_35", pelvic_surgery="no", pelvic_pain="no")
+    all_known = dict(answers, age_bracket="under_35", pelvic_surgery="no", pelvic_pain="no")
     assert not {"unsure", "prefer_not_to_say"} & set(all_known.values())
     settled = client.post("/result?audience=clinician", data=all_known).get_data(as_text=True)
     assert "Unsure or withheld:" not in settled

@@ -85,6 +85,11 @@ class FragmentExtension(Extension):
 SLOT = "\x00"
 
 
+def slot(name: str) -> Markup:
+    """What a part is rendered with in place of the value of slot `name`; `fill` puts the value there."""
+    return Markup(SLOT + name + SLOT)
+
+
 class Parts:
     """The store from Python: the macros of one template, each call's output kept by its arguments.
 
@@ -115,7 +120,7 @@ class Parts:
         """A part with holes: the macro rendered with each of `slots` given as a marker, cut at the
         markers into (text, slot name, text, slot name, …, text), for `fill`."""
         return self.kept((name, *key), lambda: tuple(str(getattr(self.module(), name)(
-            *key, **{slot: Markup(SLOT + slot + SLOT) for slot in slots})).split(SLOT)))
+            *key, **{name: slot(name) for name in slots})).split(SLOT)))
 
     def kept(self, key: tuple, render: Callable):
         """The stored value for `key`, or `render()`'s, stored."""

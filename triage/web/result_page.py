@@ -14,9 +14,9 @@ views.py) and the open questions' names in the referral summary's "Unsure or wit
 """
 
 from flask import render_template
-from markupsafe import Markup, escape
+from markupsafe import escape
 
-from triage.web.fragments import SLOT, Parts, fill
+from triage.web.fragments import SLOT, Parts, fill, slot
 from triage.web.views import ResultView
 
 
@@ -24,7 +24,7 @@ def render_result(result: ResultView) -> str:
     part = Parts("_result_parts.html", audience=result.audience)
     shell = part.kept(("shell", result.audience, result.outcome), lambda: tuple(render_template(
         "result.html", result=result, audience=result.audience,
-        hidden_inputs=Markup(SLOT + "hidden_inputs" + SLOT), content=Markup(SLOT + "content" + SLOT)).split(SLOT)))
+        hidden_inputs=slot("hidden_inputs"), content=slot("content")).split(SLOT)))
     content = _clinician(part, result) if result.clinician else _patient(part, result)
     content += _actions(part, result)
     return fill(shell, hidden_inputs=result.hidden_inputs, content="".join(content))
