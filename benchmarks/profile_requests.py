@@ -113,7 +113,7 @@ def _result_floor() -> float:
     try:
         call = caller(create_app(), RESULT)
         call()
-        return min(timeit.repeat(call, number=1000, repeat=5)) * 1e3
+        return _best_us(call)
     finally:
         pages.result_view, pages.render_result = saved
 

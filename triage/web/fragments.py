@@ -74,11 +74,14 @@ class FragmentExtension(Extension):
 
     @staticmethod
     def _render(key: tuple, context, caller):
-        html = caller()
-        store = context.get("fragment_store")
-        if store is not None and len(store) < MAX_FRAGMENTS:
-            store[(context.get("page_key"), *key)] = html
-        return html
+        return _keep(context.get("fragment_store"), (context.get("page_key"), *key), caller())
+
+
+def _keep(store: dict | None, key: tuple, value):
+    """`value`, stored under `key` while the store has room (both ways in write through here)."""
+    if store is not None and len(store) < MAX_FRAGMENTS:
+        store[key] = value
+    return value
 
 
 #: Marks a slot in a stored part; never in a rendered page (no template, answer or setting has it).
@@ -113,25 +116,20 @@ class Parts:
         full = (self.page_key, self.template_name, name, *key)
         found = None if self.store is None else self.store.get(full)
         if found is None:
-            found = self._keep(full, str(getattr(self.module(), name)(*key, **extra)))
+            found = _keep(self.store, full, str(getattr(self.module(), name)(*key, **extra)))
         return found
 
     def split(self, name: str, *key, slots: tuple[str, ...]) -> tuple[str, ...]:
         """A part with holes: the macro rendered with each of `slots` given as a marker, cut at the
         markers into (text, slot name, text, slot name, …, text), for `fill`."""
         return self.kept((name, *key), lambda: tuple(str(getattr(self.module(), name)(
-            *key, **{name: slot(name) for name in slots})).split(SLOT)))
+            *key, **{hole: slot(hole) for hole in slots})).split(SLOT)))
 
     def kept(self, key: tuple, render: Callable):
         """The stored value for `key`, or `render()`'s, stored."""
         full = (self.page_key, self.template_name, *key)
         found = None if self.store is None else self.store.get(full)
-        return self._keep(full, render()) if found is None else found
-
-    def _keep(self, full_key: tuple, value):
-        if self.store is not None and len(self.store) < MAX_FRAGMENTS:
-            self.store[full_key] = value
-        return value
+        return _keep(self.store, full, render()) if found is None else found
 
     def module(self):
         """The template with the request's full context, made once per request, and only on a miss."""

@@ -41,11 +41,11 @@ def _patient(part: Parts, r: ResultView) -> list[str]:
         out += [part("reasons_head"), *[part("reason", i) for i in r.indications], part("section_end")]
     if r.open_questions and r.settled:
         out += _open_questions(part, r)
-    out += [part("note", topic) for topic in r.notes]
+    out += [part("topic_section", topic, None, False) for topic in r.notes]
     if r.hsg_in_play:
-        out += [part("before_test", topic) for topic in r.before_test]
+        out += [part("topic_section", topic, "warning-callout", False) for topic in r.before_test]
         out.append(part("during_the_test", r.audience))
-        out += [part("after_test", topic) for topic in r.after_test]
+        out += [part("topic_section", topic, "after-test", False) for topic in r.after_test]
     out.append(part("sources_head"))
     if r.indications:
         out += [part("sources_sections", r.source_sections), *[part("source_quote", i) for i in r.indications],
@@ -66,7 +66,7 @@ def _clinician(part: Parts, r: ResultView) -> list[str]:
     out += [part("summary_open", item, n == last) for n, item in enumerate(r.open_questions)]
     out.append(part("summary_tail", bool(r.open_questions)))
     out += _referral_letter(part, r)
-    out += [part("checklist", topic) for topic in r.checklist]
+    out += [part("topic_section", topic, "checklist", True) for topic in r.checklist]
     out.append(part("clinician_decision", r.disclaimer))
     if r.escalations:
         out += [part("detail_escalations_head"), *[part("detail_escalation", e) for e in r.escalations],
