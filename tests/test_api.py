@@ -17,7 +17,7 @@ def test_assessment_shape(client, app):
     body = response.get_json()
     assert body["rules_version"] == hsg(app).settings.rules.version
     assert body["rules_hash"] == hsg(app).settings.rules.content_hash
-    assert set(body["indications"][0]) == {"id", "strength", "title", "explanation", "because", "source"}
+    assert set(body["indications"][0]) == {"id", "strength", "title", "explanation", "because", "source", "qualification"}
     assert set(body["indications"][0]["source"]) == {"section", "quote"}
     assert response.headers["Cache-Control"] == "no-store"
 
@@ -91,10 +91,13 @@ def test_rules_endpoint(client, app):
     for item in body["indications"]:
         assert {"id", "strength", "title", "source"} <= set(item)
         assert set(item["source"]) == {"section", "quote"}
-    assert [e["id"] for e in body["escalations"]] == ["age_40_or_over", "tubal_risk_factor"]
+    assert [e["id"] for e in body["escalations"]] == ["age_40_or_over", "age_withheld", "tubal_risk_factor",
+                                                      "recurrent_pregnancy_loss", "pelvic_pain"]
     for item in body["escalations"]:
-        assert item["when"] and item["title"] and item["source"]["names"]
-    tubal = body["escalations"][1]
-    assert tubal["unless_matched"] == ["infertility"]
+        assert item["when"] and item["title"] and item["source"]["names"] and item["unless_matched"] == []
+    qualified = {i["id"]: i["qualifications"] for i in body["indications"]}
+    assert qualified["infertility"] == [] and all(qualified[i] for i in qualified if i != "infertility")
+    assert qualified["chronic_pelvic_pain"][0]["when"] == [{"months_trying": ["not_trying"]}]
+    assert all(q["text"] and q["source"]["names"] for items in qualified.values() for q in items)
     clinician = client.get("/api/v1/rules?audience=clinician").get_json()
     assert clinician["escalations"][0]["title"] != body["escalations"][0]["title"]

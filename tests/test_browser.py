@@ -74,6 +74,10 @@ def test_form_by_keyboard_alone(page: Page, live_server, outcome, audience):
     assert active(page)["id"] == "main", "the skip link moves focus to the main content"
     switch = tab(page)
     assert switch["text"].startswith("Show the") and switch["outline"]
+    if audience == "clinician":
+        # The clinician form starts with the optional answer code: its box, then its button.
+        assert tab(page)["id"] == "answer_code" and active(page)["outline"]
+        assert tab(page)["text"] == "Fill in the answers"
     answer_by_keyboard(page, EXAMPLES[outcome])
     submit = tab(page)
     assert (submit["tag"], submit["outline"]) == ("button", True)
@@ -83,7 +87,7 @@ def test_form_by_keyboard_alone(page: Page, live_server, outcome, audience):
 
     # On the result, the register switch is reachable by keyboard too, and keeps the answers.
     other = "patient" if audience == "clinician" else "clinician"
-    for _ in range(20):
+    for _ in range(40):
         if tab(page)["text"] == SWITCH_TO[other]:
             break
     else:

@@ -164,8 +164,11 @@ def leftover_english(text: str) -> list[str]:
     text = re.sub(r"⟦[^⟧]*⟧", " ", text)  # through the catalogue (values inside came from data files)
     text = re.sub(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) "
                   r"\d{4}\b", " ", text)  # a date, formatted by Babel's locale data
+    text = re.sub(r"\b[0-9A-Z]{3}-[0-9A-Z]{3}\b", " ", text)  # an answer code (data, not language)
     # Data-file wording, whole words only, in any case (a summary may lower-case a question's short name).
     text = DATA_FILE_PATTERN.sub(" ", text)
+    # A list's joining word, from Babel's locale data (web/lists.py), left alone between the pieces removed above.
+    text = re.sub(r"(?:^|(?<=[\s,]))(?:and|or)(?=\s)", " ", text)
     text = re.sub(r"https?://\S+|\b[0-9a-f]{12,64}\b|\b[a-z]+(?:_[a-z0-9]+)+\b", " ", text)  # URLs, hashes, codes
     return re.findall(r"[A-Za-z]{2,}", text)
 
@@ -180,7 +183,7 @@ def html_text(response) -> str:
 CODE_KEYS = {"id", "field", "value", "outcome", "strength", "resourceType", "linkId", "system", "code", "url", "uuid",
              "indicator", "rules_hash", "hook", "type", "status", "name", "subjectType", "language", "expression", "severity",
              "valueCode",
-             "prefetch"}
+             "prefetch", "answer_code"}
 
 
 def json_text(value) -> str:

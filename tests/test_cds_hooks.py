@@ -74,7 +74,7 @@ def assert_card_follows_the_specification(card):
     assert set(card) <= {"uuid", "summary", "detail", "indicator", "source", "suggestions", "selectionBehavior",
                          "overrideReasons", "links"}
     assert isinstance(card["summary"], str) and 0 < len(card["summary"]) < 140
-    assert card["indicator"] == "info"
+    assert card["indicator"] in ("info", "warning")
     assert card["overrideReasons"] and all(
         set(reason) == {"code", "system", "display"} and reason["system"] == OVERRIDE_REASON_SYSTEM and reason["display"]
         for reason in card["overrideReasons"])
@@ -148,7 +148,7 @@ def test_every_combination_gives_its_outcome_in_a_card(client):
             assert f"**{escalation['title']}.**" in card["detail"], answers
         assert card["detail"].count("- **") == len(api["indications"]) + len(api["escalations"]), answers
         # An escalation asks for evaluation now: the card says so with its indicator.
-        assert card["indicator"] == ("warning" if api["escalations"] else "info"), answers
+        assert card["indicator"] == ("warning" if api["next_step"]["timing"] == "now" else "info"), answers
         checked += 1
     assert checked == 2700
 

@@ -53,7 +53,7 @@ def test_assess_rejects_an_unknown_value_naming_the_option(cli):
 
 def test_assess_requires_every_answer(cli):
     result = cli.invoke(main, ["assess", "--months-trying", "under_6"])
-    assert result.exit_code == 2 and "Missing option" in result.output
+    assert result.exit_code == 2 and "missing: --age-bracket, --pregnancy-losses" in result.output and "--code" in result.output
 
 
 def test_rules_lists_the_rule_set(cli):

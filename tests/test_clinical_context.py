@@ -132,14 +132,18 @@ ASSESSING_MODULES = ["core/answers.py", "core/engine.py", "core/ruleset.py", "ap
 
 
 def test_the_engine_and_api_never_read_the_context():
+    """The engine and the API import nothing of the context or the review record. Since rule set 1.2 the
+    engine is handed the context's safety lists (core/localised.py) to give them where an HSG is in play;
+    it decides nothing from them (the next test)."""
     for name in ASSESSING_MODULES:
         source = (REPO / "triage" / name).read_text(encoding="utf-8")
-        for word in ("clinical_context", "governance", "signoff"):
+        for word in ("import clinical_context", "clinical_context import", "governance", "signoff"):
             assert word not in source, f"triage/{name} mentions {word}"
 
 
 def test_the_context_never_changes_an_assessment(make_app, monkeypatch, tmp_path):
-    """Same outcomes, indications and JSON with the context loaded, and with a different one."""
+    """Same decisions and JSON with the context loaded, and with a different one: only the wording of the
+    safety lists (rule set 1.2), which the context supplies, differs."""
     with_context = make_app()
     altered = tmp_path / "context.toml"
     altered.write_text(re.sub(r'^text = ".*"$', 'text = "Altered statement."', BUNDLED, flags=re.M), encoding="utf-8")
@@ -150,15 +154,18 @@ def test_the_context_never_changes_an_assessment(make_app, monkeypatch, tmp_path
     engines = [hsg(app).engine for app in (with_context, other_context)]
     for answers in all_answer_combinations():
         for audience in ("patient", "clinician"):
-            first, second = (engine.assess(Answers(**answers), audience) for engine in engines)
-            assert first.model_dump() == second.model_dump(), answers
+            first, second = (engine.assess(Answers(**answers), audience).model_dump() for engine in engines)
+            assert (first.pop("safety") is None) == (second.pop("safety") is None), answers
+            assert first == second, answers
 
     clients = [app.test_client() for app in (with_context, other_context)]
     for answers in list(EXAMPLES.values()) + [{**EXAMPLES["no_indication"], "pregnancy_losses": "two"}]:
         bodies = [c.post("/api/v1/assessments", json={**answers, "audience": "clinician"}).get_json() for c in clients]
+        assert (bodies[0].pop("safety") is None) == (bodies[1].pop("safety") is None)
         assert bodies[0] == bodies[1]
         assert set(bodies[0]) == {"outcome", "indications", "escalations", "open_questions", "revisit_after_months",
-                                  "rules_name", "rules_version", "rules_hash", "disclaimer", "language"}, "no context in the API"
+                                  "outcome_could_change", "next_step", "answer_code", "rules_name", "rules_version",
+                                  "rules_hash", "disclaimer", "language", "translation"}, "no other context in the API"
         pages = [post(c, answers, "clinician") for c in clients]
         for html in pages:
             assert f'class="outcome outcome-{bodies[0]["outcome"]}"' in html
@@ -166,7 +173,7 @@ def test_the_context_never_changes_an_assessment(make_app, monkeypatch, tmp_path
 
 # --- Clinician results and /rules -------------------------------------------------------
 
-CLINICIAN_MUST_SHOW = [("before_hsg", "radiologyinfo_hsg"), ("before_hsg", "msd_tubal"), ("before_hsg", "jpathogens_2016"),
+CLINICIAN_MUST_SHOW = [("before_hsg", "radiologyinfo_hsg"), ("before_hsg", "msd_tubal"), ("before_hsg", "acog_pb195"),
                        ("evaluation_timing", "asrm_evaluation"), ("evaluation_timing", "acog_781"),
                        ("evaluation_timing", "nice_cg156"), ("imaging_choices", "acr_infertility"),
                        ("imaging_choices", "msd_tubal"), ("recurrent_pregnancy_loss", "eshre_rpl")]
@@ -179,19 +186,28 @@ def test_clinician_result_shows_asrm_nice_acr_and_eshre_context_with_sources(cli
         assert cited(plain(html), find(topic_id, source)), (topic_id, source)
     for name in ("ASRM committee opinion", "NICE clinical guideline CG156", "ACR Appropriateness Criteria", "ESHRE guideline"):
         assert f"Source: {name}" in html
-    assert "HyCoSy" in html and "Usually appropriate" in html and "check NICE for the current version" in html
+    assert "HyCoSy" in html and "Usually appropriate" in html and "check your national guidance" in html
     assert "Guideline context for these answers" in html and "does not change any outcome" in html
 
 
 @pytest.mark.parametrize("outcome", EXAMPLES)
 def test_clinician_result_always_shows_pre_hsg_checks_and_guideline_timing_first(client, outcome):
+    """Guideline timing is always for these answers; the checks before and after an HSG are for them where
+    an HSG is in play (rule set 1.2: with a fertility question), and otherwise under "Other guideline context"."""
     html = post(client, EXAMPLES[outcome], "clinician")
     other = html.find('id="context-other"')
-    for topic_id in ("before_hsg", "evaluation_timing"):
+    in_play = hsg(client.application).engine.assess(Answers(**EXAMPLES[outcome])).safety is not None
+    position = html.find('id="context-evaluation_timing"')
+    assert position > 0 and (other < 0 or position < other)
+    for topic_id in ("before_hsg", "after_hsg"):
         position = html.find(f'id="context-{topic_id}"')
-        assert position > 0 and (other < 0 or position < other), topic_id
-    for word in ("pregnancy", "pelvic inflammatory disease", "previous reaction to contrast material",
-                 "not about an \"iodine allergy\"", "before ovulation", "Antibiotic cover", "Aftercare"):
+        if in_play:
+            assert position > 0 and (other < 0 or position < other), topic_id
+        else:
+            assert position < 0 and other > 0, topic_id
+    for word in ("pregnancy", "pelvic inflammatory disease", "previous reaction to X-ray contrast",
+                 "not about an \"iodine allergy\"", "before ovulation", "Antibiotic prophylaxis", "999 in the UK",
+                 "first day of the period", "Chlamydia trachomatis"):
         assert word in unescape(html), word
 
 
@@ -218,9 +234,11 @@ def test_clinician_rules_page_shows_all_clinician_context(client):
 # --- Patient results: safety prompts on every one ----------------------------------------
 
 PATIENT_PROMPTS = ["might be pregnant", "infection now", "reaction to X-ray contrast dye", "after your period ends",
-                   "bleeding now"]
-SAFETY_NET = ["light bleeding or spotting for a day or a few days are common",
-              "Get help from a clinician quickly if you have a fever, heavy bleeding, or pain that gets worse"]
+                   "bleeding now", "In the month of the test only", "from the first day of your period",
+                   "check for chlamydia", "painkiller, such as ibuprofen", "The dose is small"]
+SAFETY_NET = ["light bleeding or spotting for a day or two are common",
+              "Get help from a clinician quickly if you have a fever, a smelly or odd discharge",
+              "Out of hours, call NHS 111", "Call 999 in the UK", "About 1 to 3 in 100 people get an infection"]
 #: Outcomes where an HSG is in play: the checks before it and the safety net after it.
 HSG_IN_PLAY = ["commonly_recommended", "may_be_considered", "see_clinician_sooner"]
 
@@ -267,30 +285,36 @@ def test_the_safety_net_is_on_every_patient_result_with_an_hsg_in_play_over_all_
         for answers in all_answer_combinations():
             view = result_view(Answers(**answers), "patient")
             shown = {text for topic in view.after_test for text, _ in topic.statements}
-            assert (after <= shown) == (view.outcome in HSG_IN_PLAY) and (bool(shown) == view.hsg_in_play), answers
+            # Rule set 1.2: an HSG is in play only with a fertility question (trying, or recurrent loss).
+            fertility = answers["months_trying"] != "not_trying" or answers["pregnancy_losses"] in {"two", "three_or_more"}
+            in_play = view.outcome in HSG_IN_PLAY and fertility
+            assert (after <= shown) == in_play and (bool(shown) == view.hsg_in_play), answers
             pages.setdefault(view.outcome, answers)
     assert set(pages) == set(EXAMPLES)
     for outcome, answers in pages.items():
         html = plain(post(client, answers))
-        assert all(s in html for s in SAFETY_NET) == (outcome in HSG_IN_PLAY), (answers, outcome)
+        in_play = hsg(app).engine.assess(Answers(**answers)).safety is not None
+        assert all(s in html for s in SAFETY_NET) == in_play, (answers, outcome)
 
 
 def test_no_patient_text_says_iodine_allergy_or_blames_the_tubes_for_miscarriage(client):
     texts = [s.text for _, s in statements("patient")] + [topic.title for topic in CONTEXT.topics]
     rules = load_rule_set()
-    texts += [i.patient.explanation for i in rules.indications] + list(rules.open_questions.values())
+    texts += [i.patient.explanation for i in rules.indications] + [n.patient for n in rules.open_questions.values()]
+    texts += [q.patient for i in rules.indications for q in i.qualifications]
     texts += [e.patient.explanation for e in rules.escalations]
     texts += [plain(post(client, answers)) for answers in EXAMPLES.values()]
     texts += [plain(page(client.get(path))) for path in ("/", "/rules", "/about")]
     for text in texts:
         assert not re.search(r"allerg\w* (?:to )?iodine|iodine allerg", text, re.I), text
         assert not re.search(r"tubes? for a cause|tubal cause", text, re.I), text
-    miscarriage = rules.indication("recurrent_miscarriage").patient.explanation
-    assert "womb" in miscarriage and "tube" not in miscarriage and "scan" in miscarriage
+    miscarriage = rules.indication("recurrent_miscarriage")
+    assert "womb" in miscarriage.patient.explanation and "tube" not in miscarriage.patient.explanation
+    assert "scan" in miscarriage.qualifications[0].patient and "tube" not in miscarriage.qualifications[0].patient
 
 
 def test_the_antibiotic_prompt_is_only_for_a_past_pelvic_infection(client):
-    prompt = find("before_hsg_patient", "jpathogens_2016")
+    prompt = find("before_hsg_patient", "acog_pb195")
     assert shown_to_patient(post(client, EXAMPLES["commonly_recommended"]), prompt)  # pelvic_infection = yes
     assert prompt.text not in plain(post(client, EXAMPLES["may_be_considered"]))  # pelvic_infection = no
 
@@ -342,5 +366,6 @@ def test_the_text_result_carries_the_prompts_or_the_clinician_checks(monkeypatch
         for statement in always_for("before_hsg_patient") + always_for("after_hsg_patient"):
             assert f"- {statement.text} ({shown(statement)})" in patient
     clinician = CliRunner().invoke(main, ["assess", *options, "--audience", "clinician"]).output
-    for topic_id, source in CLINICIAN_MUST_SHOW[:6]:  # checks before an HSG, and guideline timing
+    checks = CLINICIAN_MUST_SHOW[:6] if outcome in HSG_IN_PLAY else CLINICIAN_MUST_SHOW[3:6]
+    for topic_id, source in checks:  # checks before an HSG where one is in play, and guideline timing
         assert find(topic_id, source).text in clinician

@@ -6,13 +6,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.core.answers import ALLOWED, FIELDS, UNANSWERED, Answers
+from triage.core.clinical_context import load_clinical_context
 from triage.core.engine import Engine
 from triage.core.ruleset import OUTCOMES, load_rule_set
 
 RULES = load_rule_set()
-ENGINE = Engine(RULES)
-#: The same rule set with its guideline escalations taken out: what the source alone says.
-WITHOUT_ESCALATIONS = Engine(RULES.model_copy(update={"escalations": []}))
+SAFETY = load_clinical_context().safety_lists()
+ENGINE = Engine(RULES, safety=SAFETY)
+#: The same rule set with its guideline escalations taken out: what the source alone says (over 35,
+#: six months; the rule file gives no interval at 40 or over, where an escalation always applies).
+WITHOUT_ESCALATIONS = Engine(RULES.model_copy(update={
+    "escalations": [],
+    "waiting": RULES.waiting.model_copy(update={"revisit_after_months": {
+        **RULES.waiting.revisit_after_months, "40_or_over": 6}})}), safety=SAFETY)
 
 #: Answers that say "more" in the order that matters; prefer-not and unsure sit outside the order.
 ORDERED = {
@@ -74,6 +80,53 @@ def test_an_escalation_only_ever_makes_the_advice_more_cautious(answers, audienc
     wait, unescalated_wait = with_escalations.revisit_after_months, source_alone.revisit_after_months
     assert wait is None or (unescalated_wait is not None and wait <= unescalated_wait), "never a longer wait"
     assert (wait is None) or not with_escalations.escalations
+
+
+#: How soon a result asks the person to act (rule set 1.2's next-step timings), least urgent first.
+URGENCY = ["if_concerned", "after_waiting", "book", "now"]
+
+
+def urgency(answers: dict) -> tuple[int, int]:
+    """(how soon, minus the months to wait): higher is more urgent; a shorter wait is more urgent."""
+    assessment = ENGINE.assess(Answers(**answers))
+    return URGENCY.index(assessment.next_step.timing), -(assessment.revisit_after_months or 0)
+
+
+def test_advice_never_grows_less_urgent_as_age_or_months_rise():
+    """Every answer set (exhaustive, not sampled): with the other answers fixed, the next step never becomes
+    less urgent, nor the wait longer, as the age bracket rises, as the months of trying rise, or when the
+    age is withheld instead of 35 to 39 (rule set 1.2: urgency that ran backwards, H15)."""
+    checked = 0
+    for answers in all_answer_combinations():
+        for field, scale in (("age_bracket", ["under_35", "35_to_39", "40_or_over"]),
+                             ("months_trying", ["under_6", "6_to_11", "12_or_more"]),
+                             ("age_bracket", ["35_to_39", "prefer_not_to_say"])):
+            if answers[field] != scale[0]:
+                continue
+            steps = [urgency({**answers, field: value}) for value in scale]
+            assert steps == sorted(steps), (answers, field, steps)
+            checked += 1
+    assert checked == 2700 // 4 * 2 + 2700 // 5
+
+
+@given(answer_sets, audiences)
+@settings(max_examples=500)
+def test_rule_set_1_2_fits_together(answers, audience):
+    """The 1.2 contract's couplings: a wait only on `not_yet`, with its reasons not to wait; `now` exactly
+    when an escalation applies; every "in some cases" indication qualified; safety only with an HSG in play."""
+    a = ENGINE.assess(Answers(**answers), audience)
+    assert (a.revisit_after_months is not None) == (a.outcome == "not_yet") == (a.next_step.timing == "after_waiting")
+    assert bool(a.next_step.see_sooner_if) == (a.revisit_after_months is not None)
+    assert (a.next_step.timing == "now") == bool(a.escalations)
+    for item in a.indications:
+        assert (item.qualification is not None) == (item.strength == "in_some_cases"), item.id
+    trying = answers["months_trying"] != "not_trying"
+    fertility = trying or any(i.id == "recurrent_miscarriage" for i in a.indications)
+    in_play = a.outcome in {"commonly_recommended", "may_be_considered", "see_clinician_sooner"}
+    assert (a.safety is not None) == (fertility and in_play)
+    if a.safety is not None:
+        assert a.safety.before and a.safety.after
+    assert a.next_step.text.strip()
 
 
 @given(answer_sets, audiences)

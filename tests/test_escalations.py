@@ -29,9 +29,16 @@ AGED_40 = dict(months_trying="under_6", age_bracket="40_or_over", pregnancy_loss
 TUBAL = dict(months_trying="6_to_11", age_bracket="under_35", pregnancy_losses="none",
              pelvic_infection="yes", pelvic_surgery="no", pelvic_pain="no")
 BOTH = {**AGED_40, "pelvic_surgery": "yes"}
-CASES = {"age_40_or_over": AGED_40, "tubal_risk_factor": TUBAL, "both": BOTH}
+#: Rule set 1.2's three new escalations: a withheld age at 6 months or more; recurrent loss and pelvic pain
+#: whatever the months (here while not trying).
+AGE_WITHHELD = {**TUBAL, "age_bracket": "prefer_not_to_say", "pelvic_infection": "no"}
+LOSSES = {**AGED_40, "months_trying": "not_trying", "age_bracket": "under_35", "pregnancy_losses": "three_or_more"}
+PAIN = {**LOSSES, "pregnancy_losses": "none", "pelvic_pain": "yes"}
+CASES = {"age_40_or_over": AGED_40, "tubal_risk_factor": TUBAL, "both": BOTH, "age_withheld": AGE_WITHHELD,
+         "recurrent_pregnancy_loss": LOSSES, "pelvic_pain": PAIN}
 EXPECTED = {"age_40_or_over": ["age_40_or_over"], "tubal_risk_factor": ["tubal_risk_factor"],
-            "both": ["age_40_or_over", "tubal_risk_factor"]}
+            "both": ["age_40_or_over", "tubal_risk_factor"], "age_withheld": ["age_withheld"],
+            "recurrent_pregnancy_loss": ["recurrent_pregnancy_loss"], "pelvic_pain": ["pelvic_pain"]}
 
 
 def assess_api(client, answers, audience="patient") -> dict:
@@ -92,7 +99,10 @@ def test_result_page_shows_escalations_straight_after_the_outcome(client, case, 
     if audience == "patient":
         # The patient reads them first after the outcome, with why.
         escalations = html.index('<section class="escalations"')
-        assert html[outcome_end:escalations].strip() == "", "nothing comes between the outcome and the escalations"
+        between = html[outcome_end:escalations].strip()
+        # Only what open answers could change, where they could change the outcome (the heading says so).
+        assert between == "" or (between.startswith('<section class="open-questions"') and "cannot tell yet" in html), \
+            "nothing else comes between the outcome and the escalations"
     else:
         # The clinician's summary list opens with them; the detail follows the referral summary.
         summary_list = html.index('<dl class="summary-list"')
@@ -108,17 +118,34 @@ def test_result_page_shows_escalations_straight_after_the_outcome(client, case, 
         assert text.title in html and text.explanation in html
     assert ("evaluate now rather than wait" if audience == "clinician" else "Talk to a clinician now rather than waiting") in html
     sources = html if audience == "clinician" else html[html.index("<summary>Where this information comes from</summary>"):]
-    assert "ASRM committee opinion" in sources or "NICE clinical guideline CG156" in sources
+    for escalation_id in EXPECTED[case]:
+        assert next(e for e in RULES.escalations if e.id == escalation_id).source.name in sources
+
+
+def next_step(timing: str, audience: str, fertility_question: bool | None = None) -> str:
+    return next(step[audience] for step in RULES.next_steps if step.timing == timing
+                and step.fertility_question in (None, fertility_question))
 
 
 def test_see_clinician_sooner_has_its_own_heading_and_next_step(client):
     patient = result_page(client, AGED_40)
     assert 'class="outcome outcome-see_clinician_sooner"' in patient
     assert RULES.outcomes["see_clinician_sooner"].patient in patient
-    assert RULES.next_steps["see_clinician_sooner"].patient in patient
+    assert next_step("now", "patient", True) in patient
     assert "months of trying" not in patient, "no waiting period is mentioned"
     clinician = result_page(client, AGED_40, "clinician")
-    assert RULES.next_steps["see_clinician_sooner"].clinician in clinician
+    assert next_step("now", "clinician", True) in clinician
+
+
+@pytest.mark.parametrize("audience", ["patient", "clinician"])
+def test_pain_while_not_trying_is_seen_now_and_presses_no_hsg(client, audience):
+    """H17: not trying, with pelvic pain: the pain is seen now; no HSG preparation, no "book"."""
+    html = result_page(client, PAIN, audience)
+    assert next_step("now", audience, False) in html
+    assert 'class="next-step next-step-now"' in html
+    assert "What happens during an HSG" not in html and 'id="context-before_hsg_patient"' not in html
+    qualification = RULES.indication("chronic_pelvic_pain").qualifications[0]
+    assert qualification.when == [{"months_trying": ["not_trying"]}] and qualification[audience] in html
 
 
 def test_no_escalation_no_section(client):
@@ -146,8 +173,9 @@ def test_cli_text_and_json_carry_the_escalations(monkeypatch, case, audience):
     text = CliRunner().invoke(main, ["assess", *options, "--audience", audience])
     assert text.exit_code == 0, text.output
     lines = text.output.splitlines()
-    assert lines[0] == RULES.outcomes[as_json["outcome"]][audience]
-    assert lines[1].endswith(RULES.next_steps[as_json["outcome"]][audience])
+    if not as_json["outcome_could_change"]:
+        assert lines[0] == RULES.outcomes[as_json["outcome"]][audience]
+    assert lines[1].endswith(as_json["next_step"]["text"]) and as_json["next_step"]["timing"] == "now"
     for escalation_id in EXPECTED[case]:
         assert f"! {wording(escalation_id, audience).title}" in text.output
         if as_json["indications"]:
@@ -188,14 +216,21 @@ def test_an_escalation_never_changes_the_indications_over_all_combinations(app):
     from triage.core.engine import Engine
 
     engine = hsg(app).engine
-    source_alone = Engine(RULES.model_copy(update={"escalations": []}))
+    # What the source alone says: no escalations, and (as the source) six months from 35, so at 40 or over too.
+    source_alone = Engine(RULES.model_copy(update={"escalations": [], "waiting": RULES.waiting.model_copy(update={
+        "revisit_after_months": {**RULES.waiting.revisit_after_months, "40_or_over": 6}})}),
+        safety=hsg(app).governance.context.safety_lists())
     for answers in all_answer_combinations():
         for audience in ("patient", "clinician"):
             escalated, plain = engine.assess(Answers(**answers), audience), source_alone.assess(Answers(**answers), audience)
             assert escalated.indications == plain.indications, answers
             if escalated.escalations:
-                assert escalated.revisit_after_months is None
+                assert escalated.revisit_after_months is None and escalated.next_step.timing == "now"
                 assert escalated.outcome == plain.outcome or (
                     plain.outcome in {"not_yet", "no_indication"} and escalated.outcome == "see_clinician_sooner"), answers
             else:
-                assert escalated.model_dump() == plain.model_dump(), answers
+                # Without an escalation the result is the source's own; only whether open answers could change
+                # it reads the escalations (an unsure answer could make one apply).
+                got, alone = escalated.model_dump(), plain.model_dump()
+                got.pop("outcome_could_change"), alone.pop("outcome_could_change")
+                assert got == alone, answers

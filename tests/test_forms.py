@@ -48,7 +48,7 @@ def test_a_partial_submission_keeps_the_answers_given(client):
     html = client.post("/result", data=partial).get_data(as_text=True)
     assert 'value="under_6" checked' in html and 'value="40_or_over" checked' in html
     assert "Choose how long you have been trying" not in html
-    assert "Choose how many pregnancies have been lost." in html
+    assert "Choose how many miscarriages you have had." in html
 
 
 @pytest.mark.parametrize("bad", ["", "yes", "12", "<script>alert(1)</script>", "12_OR_MORE"])

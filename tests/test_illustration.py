@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from triage.web.views import HSG_IN_PLAY
+from triage.core.engine import HSG_IN_PLAY
 
 SVG = Path(__file__).resolve().parent.parent / "static" / "hsg-diagram.svg"
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -42,7 +42,7 @@ def test_patient_results_with_an_hsg_in_play_show_the_drawing_with_a_text_altern
         return
     details = html[html.index("<summary>What happens during an HSG</summary>"):]
     figure = re.search(r'<figure class="diagram-figure">(.*?)</figure>', details[:details.index("</details>")], re.S).group(1)
-    assert "shows both results the test can have" in figure
+    assert "two things the test can find in the tubes" in figure
     assert re.search(r'<img class="diagram" src="/static/hsg-diagram[.\w]*\.svg" width="400" height="300" alt="[^"]{40,}">', figure)
     assert "dye spills out" not in figure  # the caption says it in sentences, not labels
     assert "the tube is open" in figure and "the tube is blocked" in figure

@@ -6,7 +6,9 @@ the Nu checker's in test_html_validity.py.
 """
 
 import datetime
+import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,10 +20,12 @@ from conftest import EXAMPLES, all_answer_combinations
 
 from triage.core.translation import (
     DOMAINS,
+    REVIEWED,
     ENDONYMS,
     LANGUAGES,
     RIGHT_TO_LEFT,
     bundled_models,
+    english_versions,
     catalogue_dir,
     po_file,
     review_pack,
@@ -240,7 +244,7 @@ def test_an_unreviewed_translation_says_so_and_links_to_the_english(client, app,
 def test_rules_lists_each_languages_review_state_by_hash(client):
     html = client.get("/rules?audience=clinician&lang=es").get_data(as_text=True)
     for language in TRANSLATED:
-        for domain in ("rules", "context"):
+        for domain in ("rules", "context", "questions", "messages"):
             assert f"<code>{translation_hash(language, domain)[:12]}</code>" in html
 
 
@@ -260,13 +264,13 @@ def test_a_translation_is_checked_only_when_a_translator_and_a_clinician_both_ap
 
     signoff = hsg(app).governance.signoff
     sha = translation_hash("es", "rules")
-    base = dict(subject="rule_set", language="es", file="translations/es/LC_MESSAGES/rules.po", version="1.1.0",
+    base = dict(subject="rule_set", language="es", file="translations/es/LC_MESSAGES/rules.po", version="1.2.0",
                 sha256=sha, date=datetime.date(2027, 1, 5), by="A. Reviewer", role="reviewer")
 
     def state(*decisions):
         reviews = [*signoff.reviews, *(Review(**{**base, "decision": d, "qualification": q}) for q, d in decisions)]
         record = SignoffRecord(schedule=signoff.schedule, reviews=reviews)
-        return record.status("rule_set", "1.1.0", sha, "es").state
+        return record.status("rule_set", "1.2.0", sha, "es").state
 
     assert state(("medical_translator", "approved")) == "pending"
     assert state(("clinician", "approved")) == "pending"
@@ -276,14 +280,44 @@ def test_a_translation_is_checked_only_when_a_translator_and_a_clinician_both_ap
         Review(**{**base, "decision": "approved"})
 
 
+@pytest.mark.parametrize("edited", ["rules", "context", "questions", "messages"])
+def test_a_language_is_reviewed_only_when_every_catalogue_is_approved_at_its_content(app, edited):
+    """Approve all four catalogues of Spanish at their current hashes: reviewed. Any one catalogue whose
+    content differs from what was approved (as after an edit) makes the whole language pending again."""
+    from triage.core.localised import localise
+    from triage.core.signoff import Review, SignoffRecord
+    from triage.state import hsg
+
+    state = hsg(app)
+    signoff, rules, context = state.governance.signoff, state.settings.rules, state.governance.context
+    versions = english_versions(rules.version, context.version)
+
+    def approvals(domain: str, sha: str) -> list[Review]:
+        return [Review(subject=REVIEWED[domain], language="es", file=f"translations/es/LC_MESSAGES/{domain}.po",
+                       version=versions[domain], sha256=sha, date=datetime.date(2027, 1, 5), decision="approved",
+                       by="A. Reviewer", role="reviewer", qualification=qualification)
+                for qualification in ("medical_translator", "clinician")]
+
+    def domain_with(shas: dict[str, str]):
+        reviews = [*signoff.reviews, *(r for domain, sha in shas.items() for r in approvals(domain, sha))]
+        return localise("es", rules, context, SignoffRecord(schedule=signoff.schedule, reviews=reviews))
+
+    current = {domain: translation_hash("es", domain) for domain in REVIEWED}
+    approved = domain_with(current)
+    assert approved.reviewed and approved.notice is None and approved.translation.reviewed
+    edited_since = domain_with({**current, edited: "0" * 64})  # what was approved is not what ships now
+    assert not edited_since.reviewed and edited_since.notice and edited_since.translation.reviewed is False
+    assert edited_since.reviews[edited].state != "approved"
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_review_pack_is_up_to_date(app, language):
     from triage.state import hsg
 
     english = hsg(app).localised("en")
     pack = ROOT / "docs" / "translation-review" / f"{language}.md"
-    assert pack.read_text(encoding="utf-8") == review_pack(language, {"rules": english.rules.version,
-                                                                        "context": english.context.version}), \
+    assert pack.read_text(encoding="utf-8") == review_pack(language, english_versions(english.rules.version,
+                                                                                     english.context.version)), \
         f"run `hsg-triage translations review-pack {language} > {pack.relative_to(ROOT)}`"
 
 
@@ -345,7 +379,10 @@ def test_cli_text_and_json_in_a_language(runner, app, language):
     options = [f"--{field.replace('_', '-')}={value}" for field, value in EXAMPLES["commonly_recommended"].items()]
     text = runner.invoke(main, ["assess", *options, "--lang", language])
     assert text.exit_code == 0, text.output
-    assert text.output.startswith(hsg(app).localised(language).shown_rules.outcomes["commonly_recommended"].patient)
+    domain = hsg(app).localised(language)
+    # Until the language is reviewed, its notice comes first (test_every_channel_says_a_translation_is_unreviewed).
+    assert text.output.splitlines()[0] == domain.notice
+    assert text.output.splitlines()[2] == domain.shown_rules.outcomes["commonly_recommended"].patient
     as_json = runner.invoke(main, ["assess", *options, "--lang", language, "--json"])
     assert '"language": "' + language + '"' in as_json.output
 
@@ -372,6 +409,8 @@ def test_the_fhir_questionnaire_carries_every_language_as_translations(client):
         assert questionnaire["language"] == language
         elements = [questionnaire["_title"], questionnaire["_description"]]
         for item in questionnaire["item"]:
+            if item["linkId"] == "translation-notice":
+                continue  # the review state of this language alone
             elements += [item["_text"], item["item"][0]["_text"]]
             elements += [option["valueCoding"]["_display"] for option in item["answerOption"]]
         for element in elements:
@@ -412,8 +451,9 @@ def test_spanish_patient_texts_read_easily(app):
         texts = [*(i.patient.explanation for i in domain.shown_rules.indications),
                  *(e.patient.explanation for e in domain.shown_rules.escalations),
                  *(o.patient for o in domain.shown_rules.outcomes.values()),
-                 *(n.patient for n in domain.shown_rules.next_steps.values()),
-                 *domain.shown_rules.open_questions.values(), domain.shown_rules.disclaimer.patient,
+                 *(n.patient for n in domain.shown_rules.next_steps),
+                 *(q.patient for i in domain.shown_rules.indications for q in i.qualifications),
+                 *(n.patient for n in domain.shown_rules.open_questions.values()), domain.shown_rules.disclaimer.patient,
                  *(s.text for t in domain.context.topics if t.audience == "patient" for s in t.statements)]
         too_hard = [f"{textstat.fernandez_huerta(text):.0f}: {text}" for text in texts
                     if len(text.split()) >= 8 and textstat.fernandez_huerta(text) < SPANISH_MIN_EASE]
@@ -421,3 +461,160 @@ def test_spanish_patient_texts_read_easily(app):
         textstat.set_lang("en")
     assert len(texts) > 30
     assert not too_hard, "\n".join(too_hard)
+
+
+# ---------------------------------------------------------------------------
+# The review state travels with the words: every channel that carries a translation says so
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_channel_says_a_translation_is_unreviewed(client, language):
+    from click.testing import CliRunner
+    from fhir_support import questionnaire_response
+    from test_cds_hooks import SERVICE, hook_request, searchset
+
+    from triage.cli import main
+    from triage.core.localised import TRANSLATION_NOTICE
+
+    answers = EXAMPLES["commonly_recommended"]
+    api = client.post("/api/v1/assessments", json={**answers, "language": language}).get_json()
+    translation = api["translation"]
+    assert translation["language"] == language and translation["reviewed"] is False
+    notice = translation["notice"]
+    assert notice.endswith(f"({TRANSLATION_NOTICE})") and not notice.startswith(TRANSLATION_NOTICE), \
+        "in the language, then in English"
+
+    html = unescape(client.post(f"/result?audience=clinician&lang={language}", data=answers).get_data(as_text=True))
+    summary = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S).group(1)
+    assert summary.splitlines()[1] == notice, "the referral summary a GP copies carries it"
+
+    options = [part for field, value in answers.items() for part in ("--" + field.replace("_", "-"), value)]
+    text = CliRunner().invoke(main, ["assess", *options, "--lang", language]).output
+    assert text.splitlines()[0] == notice
+    as_json = json.loads(CliRunner().invoke(main, ["assess", *options, "--lang", language, "--json"]).output)
+    assert as_json["translation"] == translation
+
+    headers = {"Accept-Language": language}
+    questionnaire = client.get("/fhir/Questionnaire/hsg-indications", headers=headers).get_json()
+    assert questionnaire["item"][0] == {"linkId": "translation-notice", "text": notice, "type": "display"}
+    assert questionnaire["meta"]["tag"][0]["code"] == "unreviewed"
+    response = questionnaire_response(answers)
+    response["item"].insert(0, {"linkId": "translation-notice", "text": notice})  # echoed as a client shows it
+    assessed = client.post("/fhir/Questionnaire/hsg-indications/$assess", json=response, headers=headers)
+    assert assessed.status_code == 200 and assessed.get_json()["translation"] == translation
+
+    card = client.post(SERVICE, json=hook_request(searchset(questionnaire_response(answers))),
+                       headers=headers).get_json()["cards"][0]
+    assert card["detail"].startswith(f"*{notice}*")
+
+
+def test_english_carries_no_translation_notice(client):
+    from fhir_support import questionnaire_response
+
+    answers = EXAMPLES["commonly_recommended"]
+    assert client.post("/api/v1/assessments", json=answers).get_json()["translation"] is None
+    questionnaire = client.get("/fhir/Questionnaire/hsg-indications").get_json()
+    assert "meta" not in questionnaire and questionnaire["item"][0]["linkId"] == "months_trying"
+    assert client.post("/fhir/Questionnaire/hsg-indications/$assess",
+                       json=questionnaire_response(answers)).get_json()["translation"] is None
+
+
+def test_the_form_shown_again_switches_language_keeping_the_answers_out_of_urls(client):
+    """A page that holds answers (the form re-shown with its errors) changes language by posting them again."""
+    partial = {"months_trying": "under_6", "age_bracket": "40_or_over"}
+    html = client.post("/result?lang=es", data=partial).get_data(as_text=True)
+    switch = html[html.index('<form class="languages"'):html.index("</form>", html.index('<form class="languages"'))]
+    assert 'method="post"' in switch
+    for field, value in partial.items():
+        assert f'<input type="hidden" name="{field}" value="{value}">' in switch
+    assert 'formaction="/result?lang=pl"' in switch
+    assert not re.search(r'(?:href|action)="[^"]*(?:under_6|40_or_over)', html), "no answer in any URL"
+    again = client.post("/result?lang=pl", data=partial).get_data(as_text=True)
+    assert 'lang="pl"' in again and 'value="under_6" checked' in again and 'value="40_or_over" checked' in again
+    english = html[html.index('class="translation-notice"'):]
+    assert '<form method="post" action="/result?lang=en">' in english
+
+
+# ---------------------------------------------------------------------------
+# Sentences, not pieces
+
+#: How a template or a view glues translated pieces into a sentence: a join, a separator written between
+#: loop items, a translated word concatenated with another.
+JOINED = re.compile(r"""\|\s*join\(|\bif not loop\.last\b|\bif not last\b|~\s*_\(|\)\s*~\s*['"][^'"<]*\w|["'][,;] ["']\.join\(""")
+
+
+def test_no_sentence_is_joined_from_translated_pieces():
+    """Lists go through Babel's list patterns (web/lists.py) and sentences are whole catalogue messages with
+    named placeholders, so each language orders its own words."""
+    sources = [*sorted((ROOT / "templates").glob("*.html")), *sorted((ROOT / "templates").glob("*.txt")),
+               *sorted((ROOT / "templates").glob("*.md")),
+               # The modules that make a page's or a card's wording (lists of codes elsewhere, such as the
+               # allowed methods or field ids in an operator's error, are not sentences).
+               *(ROOT / "triage" / "web" / name for name in ("views.py", "result_page.py", "template_globals.py")),
+               ROOT / "triage" / "integrations" / "text.py"]
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}"
+             for path in sources for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if JOINED.search(line) and "<code>" not in line]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_lists_are_in_the_languages_own_form(client, language):
+    from triage.core.answers import Answers
+    from triage.state import hsg
+
+    answers = {**EXAMPLES["commonly_recommended"], "pregnancy_losses": "prefer_not_to_say"}
+    html = unescape(client.post(f"/result?audience=clinician&lang={language}", data=answers).get_data(as_text=True))
+    view_terms = hsg(client.application).localised(language).terms
+    names = [view_terms["clinician", field][0] for field in ("pregnancy_losses", "pelvic_pain")]
+    from babel.lists import format_list
+
+    assert format_list(names, locale=language) in html
+    assert "?." not in re.sub(r"<[^>]+>", "", html) and "?:" not in re.sub(r"<[^>]+>", "", html)
+    assert Answers(**answers)
+
+
+class _TextOutsideIsolation(HTMLParser):
+    """Text of a page's body outside anything already set apart as English or as code."""
+
+    ISOLATING = {"bdi", "code", "script", "style", "textarea", "title"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[bool] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"br", "img", "input", "meta", "link", "hr"}:
+            return
+        attributes = dict(attrs)
+        isolated = tag in self.ISOLATING or attributes.get("lang", "").startswith("en") or attributes.get("dir") == "ltr"
+        self.stack.append(isolated or (bool(self.stack) and self.stack[-1]))
+
+    def handle_endtag(self, tag):
+        if tag not in {"br", "img", "input", "meta", "link", "hr"} and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not (self.stack and self.stack[-1]):
+            self.texts.append(data)
+
+
+@pytest.mark.parametrize("audience", ["patient", "clinician"])
+def test_arabic_pages_isolate_every_run_of_embedded_english(client, audience):
+    """Guideline titles, references and names inside Arabic text are each in `<bdi lang="en">`, so the Arabic
+    keeps its order around them."""
+    from triage.web.lists import LATIN_RUN
+
+    query = "&audience=clinician" if audience == "clinician" else ""
+    heaviest = dict(months_trying="12_or_more", age_bracket="40_or_over", pregnancy_losses="three_or_more",
+                    pelvic_infection="yes", pelvic_surgery="yes", pelvic_pain="yes")
+    pages = [client.post(f"/result?lang=ar{query}", data=answers).get_data(as_text=True)
+             for answers in (*EXAMPLES.values(), heaviest)]
+    pages += [client.get(f"/{path}?lang=ar{query}").get_data(as_text=True) for path in ("rules", "about", "")]
+    loose = set()
+    for html in pages:
+        parser = _TextOutsideIsolation()
+        parser.feed(html[html.index("<body"):])
+        loose.update(run.group(0) for text in parser.texts for run in LATIN_RUN.finditer(unescape(text)))
+    assert not loose, sorted(loose)

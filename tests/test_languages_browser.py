@@ -88,8 +88,8 @@ def test_the_whole_flow_by_keyboard_alone_in_arabic(page: Page, audience):
     assert skip["tag"] == "a" and skip["outline"]
     page.keyboard.press("Enter")
     assert active(page)["id"] == "main"
-    # Into the form: past the translation notice's link and the register switch.
-    for _ in range(5):
+    # Into the form: past the translation notice's link, the register switch and (clinicians) the answer code.
+    for _ in range(8):
         if active(page)["id"] == "months_trying-not_trying":
             break
         page.keyboard.press("Tab")

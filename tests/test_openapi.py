@@ -3,6 +3,7 @@
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from triage import create_app
 from triage.api.models import AssessmentRequest, RuleSetResponse
@@ -80,4 +81,9 @@ schema = schemathesis.openapi.from_wsgi(URL, create_app({"TESTING": True}))
 @schema.parametrize()
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case):
-    case.call_and_validate()
+    # An answer code's last character is a check over the others, which no schema can say: a random string
+    # that fits the schema is rightly refused (422, naming the problem), so "valid data accepted" cannot
+    # hold for it. Every other check still runs on those requests; tests/test_answer_code_channels.py
+    # shows real codes accepted.
+    coded = isinstance(case.body, dict) and "answer_code" in case.body
+    case.call_and_validate(excluded_checks=[positive_data_acceptance] if coded else [])

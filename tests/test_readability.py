@@ -119,13 +119,18 @@ def data_blocks():
         yield f"{indication.id}.patient.explanation", indication.patient.explanation
     for outcome, wording in rules.outcomes.items():
         yield f"outcomes.{outcome}.patient", wording["patient"]
-    for outcome, wording in rules.next_steps.items():
-        yield f"next_steps.{outcome}.patient", wording["patient"]
+    for number, step in enumerate(rules.next_steps):
+        yield f"next_steps.{number}.{step.timing}.patient", step["patient"]
+    for indication in rules.indications:
+        for number, qualification in enumerate(indication.qualifications):
+            yield f"{indication.id}.qualifications.{number}.patient", qualification["patient"]
+    # A list of short reasons, measured together (as the page shows them, one after another).
+    yield "waiting.see_sooner_if", " ".join(rules.waiting.see_sooner_if["patient"])
     for escalation in rules.escalations:
         yield f"{escalation.id}.patient.title", escalation.patient.title
         yield f"{escalation.id}.patient.explanation", escalation.patient.explanation
-    for field, note in rules.open_questions.items():
-        yield f"open_questions.{field}", note
+    for field, notes in rules.open_questions.items():
+        yield f"open_questions.{field}.patient", notes["patient"]
     yield "disclaimer.patient", rules.disclaimer["patient"]
     for question in load_questions():
         for part in ("label", "hint", "error"):

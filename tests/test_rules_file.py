@@ -53,7 +53,7 @@ def test_the_bundled_rule_set_has_the_contract_indications():
     rules = load_rule_set()
     assert [(i.id, i.strength) for i in rules.indications] == [
         ("infertility", "typical"),
-        ("recurrent_miscarriage", "typical"),
+        ("recurrent_miscarriage", "in_some_cases"),  # rule set 1.2: qualified, the source says typical
         ("chronic_pelvic_pain", "in_some_cases"),
         ("prior_pelvic_infection", "in_some_cases"),
         ("prior_pelvic_surgery", "in_some_cases"),
@@ -65,7 +65,8 @@ def test_the_bundled_rule_set_has_the_contract_escalations_each_resting_on_permi
     from test_clinical_context import permitted_source_names
 
     rules = load_rule_set()
-    assert [e.id for e in rules.escalations] == ["age_40_or_over", "tubal_risk_factor"]
+    assert [e.id for e in rules.escalations] == ["age_40_or_over", "age_withheld", "tubal_risk_factor",
+                                                 "recurrent_pregnancy_loss", "pelvic_pain"]
     permitted = permitted_source_names()
     for escalation in rules.escalations:
         assert escalation.source.names, escalation.id
@@ -73,6 +74,12 @@ def test_the_bundled_rule_set_has_the_contract_escalations_each_resting_on_permi
             assert name in permitted, f"{escalation.id}: {name!r} is not a permitted clinical-context source"
         for register in (escalation.patient, escalation.clinician):
             assert "now" in register.explanation, f"{escalation.id}: says to act now rather than wait"
+    for indication in rules.indications:
+        for qualification in indication.qualifications:
+            for name in qualification.source.names:
+                assert name in permitted, f"{indication.id}: {name!r} is not a permitted clinical-context source"
+    for name in rules.waiting.see_sooner_if.source.names:
+        assert name in permitted, f"see_sooner_if: {name!r} is not a permitted clinical-context source"
 
 
 def test_the_hash_changes_with_the_content(tmp_path):
@@ -110,10 +117,16 @@ MISTAKES = {
         'quote = "' + "word " * 41 + 'If a couple has been trying',
         ["infertility", "at most 40"],
     ),
-    "unknown strength": ('strength = "in_some_cases"', 'strength = "sometimes"', ["chronic_pelvic_pain", "strength"]),
+    "unknown strength": ('id = "chronic_pelvic_pain"\nstrength = "in_some_cases"', 'id = "chronic_pelvic_pain"\nstrength = "sometimes"',
+                         ["chronic_pelvic_pain", "strength"]),
+    "in some cases without a qualification": (
+        'source.names = [\n    \'NICE clinical guideline CG156, "Fertility problems: assessment and treatment" (2013, updated 2017)\',\n]\npatient = "The tubes may be harmed',
+        'when = [{ months_trying = ["under_6"] }]\nsource.names = [\n    \'NICE clinical guideline CG156, "Fertility problems: assessment and treatment" (2013, updated 2017)\',\n]\npatient = "The tubes may be harmed',
+        ["prior_pelvic_infection", "qualifications, the last without `when`"]),
     "unknown key": ('[indications.patient]\ntitle = "Past surgery', '[indications.patient]\ncolour = "red"\ntitle = "Past surgery', ["prior_pelvic_surgery", "colour: unknown key"]),
-    "waiting names no indication": ('indication = "infertility"', 'indication = "subfertility"', ["waiting.indication 'subfertility'"]),
-    "open question missing": ('pelvic_pain = "If you have long-lasting', 'pelvic_ache = "If you have long-lasting', ["open_questions"]),
+    "a waiting age bracket that does not exist": ('35_to_39 = 6\nprefer_not_to_say = 6', '35_to_39 = 6\nover_40 = 6',
+                                                  ["unknown age bracket 'over_40'"]),
+    "open question missing": ('[open_questions.pelvic_pain]', '[open_questions.pelvic_ache]', ["open_questions"]),
     "escalation without a source": (
         '[escalations.source]\nnames = [\n    \'NICE',
         '[escalations.origin]\nnames = [\n    \'NICE',
@@ -126,11 +139,14 @@ MISTAKES = {
     ),
     "escalation with an unknown value": ('age_bracket = ["40_or_over"]\nmonths_trying', 'age_bracket = ["over_40"]\nmonths_trying',
                                         ["escalation 'age_40_or_over'", "unknown value 'over_40' for age_bracket"]),
-    "escalation unless an unknown indication": ('unless_matched = ["infertility"]', 'unless_matched = ["subfertility"]',
+    "escalation unless an unknown indication": ('id = "tubal_risk_factor"\n', 'id = "tubal_risk_factor"\nunless_matched = ["subfertility"]\n',
                                                 ["tubal_risk_factor", "'subfertility', which is not an indication id"]),
     "escalation id clashing with an indication": ('id = "tubal_risk_factor"', 'id = "prior_pelvic_surgery"',
                                                   ["'prior_pelvic_surgery' is used twice"]),
-    "next step for an unknown outcome": ('[next_steps.not_yet]', '[next_steps.later]', ["next_steps.later"]),
+    "next step with an unknown timing": ('timing = "if_concerned"', 'timing = "whenever"', ["next_steps", "timing"]),
+    "a timing without a last entry for every answer set": (
+        'timing = "book"\npatient', 'timing = "book"\nfertility_question = true\npatient',
+        ["timing 'book' must end with one that has neither"]),
 }
 
 
@@ -148,7 +164,7 @@ def test_a_mistake_stops_loading_with_a_message_naming_file_rule_and_problem(tmp
 
 def test_leaving_out_the_escalations_is_refused_unless_said_explicitly(tmp_path):
     """Guideline escalations are only ever dropped on purpose: `escalations = []`, visible in review."""
-    start, end = BUNDLED.index("[[escalations]]"), BUNDLED.index("[waiting]")
+    start, end = BUNDLED.index("[[escalations]]"), BUNDLED.index("[fertility_question]")
     left_out = tmp_path / "no-escalations.toml"
     left_out.write_text(BUNDLED[:start] + BUNDLED[end:], encoding="utf-8")
     with pytest.raises(RuleSetError, match=r"rule set: escalations: missing \(required\)"):

@@ -6,12 +6,14 @@ import click
 from flask import render_template
 
 from triage.config import ConfigError
+from triage.core.answer_code import AnswerCodeError, decode
 from triage.core.answers import ALLOWED, AUDIENCES, FIELDS, Answers
 from triage.core.ruleset import RuleSetError, load_rule_set
 from triage.core.translation import (
     LANGUAGES,
     SOURCE_LANGUAGE,
     compile_catalogues,
+    english_versions,
     review_pack,
     write_templates,
 )
@@ -35,14 +37,31 @@ def main() -> None:
 
 
 def _answer_options(command):
+    # Each required unless --code gives them all (checked in the command: click cannot say "either").
     for field in reversed(FIELDS):
         command = click.option(
             "--" + field.replace("_", "-"),
             field,
-            required=True,
             type=click.Choice(ALLOWED[field]),
+            help="Required unless --code is given.",
         )(command)
     return command
+
+
+def _answers(code: str | None, given: dict[str, str | None], major: int) -> Answers:
+    """The answers from the six options, or from an answer code instead; a clear error otherwise."""
+    named = {field: value for field, value in given.items() if value is not None}
+    if code is not None:
+        if named:
+            raise click.UsageError("give either the six answers or --code, not both")
+        try:
+            return Answers(**decode(code, expected_major=major))
+        except AnswerCodeError as error:
+            raise click.BadParameter(str(error), param_hint="--code") from None
+    if missing := [field for field in FIELDS if field not in named]:
+        raise click.UsageError("missing: " + ", ".join("--" + field.replace("_", "-") for field in missing)
+                               + " (or give --code)")
+    return Answers(**named)
 
 
 @main.command()
@@ -51,15 +70,17 @@ def _answer_options(command):
 @click.option("--lang", "language", type=click.Choice(LANGUAGES), default=SOURCE_LANGUAGE, show_default=True,
               help="Language of the wording (decisions never depend on it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON instead of text.")
-def assess(audience: str, language: str, as_json: bool, **answers: str) -> None:
+@click.option("--code", help="An answer code from a result (such as 101-V2A) instead of the six answers.")
+def assess(audience: str, language: str, as_json: bool, code: str | None, **given: str | None) -> None:
     """Assess one set of answers, as the web form and the API do."""
     app = _app()
+    answers = _answers(code, given, hsg(app).settings.rules.major)
     if as_json:
-        click.echo(hsg(app).localised(language).engine.assess(Answers(**answers), audience).model_dump_json(indent=2))
+        click.echo(hsg(app).localised(language).assess(answers, audience).model_dump_json(indent=2))
         return
     # The text is the result page's view, rendered as a request in that language would render it.
     with app.test_request_context(query_string={"lang": language}):
-        click.echo(render_template("assessment.txt", result=result_view(Answers(**answers), audience), audience=audience))
+        click.echo(render_template("assessment.txt", result=result_view(answers, audience), audience=audience))
 
 
 @main.group()
@@ -79,7 +100,7 @@ def refresh() -> None:
 def review_pack_command(language: str) -> None:
     """Print the side-by-side review pack of LANGUAGE (Markdown)."""
     domain = hsg(_app()).languages[SOURCE_LANGUAGE]
-    click.echo(review_pack(language, {"rules": domain.rules.version, "context": domain.context.version}), nl=False)
+    click.echo(review_pack(language, english_versions(domain.rules.version, domain.context.version)), nl=False)
 
 
 @main.command()

@@ -48,7 +48,8 @@ def build_state(settings: Settings) -> HSG:
     """The domain, built once from validated settings: the compiled rules and what pages show beside them,
     in every language."""
     governance = load_governance(settings.rules)
-    languages = {language: localise(language, settings.rules, governance.context, governance.signoff)
+    languages = {language: localise(language, settings.rules, governance.context, governance.signoff,
+                                    settings.clinic_contact)
                  for language in LANGUAGES}
     return HSG(settings=settings, engine=languages[SOURCE_LANGUAGE].engine, governance=governance,
                languages=languages)

@@ -13,7 +13,15 @@ from pydantic import ValidationError
 from pydantic.json_schema import models_json_schema
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from triage.api.models import AssessmentRequest, RuleSetResponse, rule_set_response
+from triage.api.models import (
+    AssessmentRequest,
+    CodeAssessmentRequest,
+    CodeProblem,
+    RuleSetResponse,
+    request_from_code,
+    rule_set_response,
+)
+from triage.core.answer_code import format_code
 from triage.core.answers import AUDIENCES, DEFAULT_AUDIENCE, Answers
 from triage.core.engine import Assessment
 from triage.core.questions import load_questions
@@ -69,6 +77,7 @@ def build(app: Flask) -> dict:
     key_map, definitions = models_json_schema(
         [
             (AssessmentRequest, "validation"),
+            (CodeAssessmentRequest, "validation"),
             (Assessment, "serialization"),
             (RuleSetResponse, "serialization"),
             (Problem, "serialization"),
@@ -107,16 +116,24 @@ def _assessments_operation(app: Flask, ref: dict) -> dict:
     for name, request in EXAMPLE_REQUESTS.items():
         payload = AssessmentRequest.model_validate(request)
         answers = Answers(**payload.model_dump(exclude={"audience", "language"}))
-        outcomes[name] = hsg(app).localised(payload.language).engine.assess(answers, payload.audience).model_dump(mode="json")
+        outcomes[name] = hsg(app).localised(payload.language).assess(answers, payload.audience).model_dump(mode="json")
+    # The same answers as the first example, as the answer code its result gives.
+    from_code = {"answer_code": format_code(outcomes["twelve_months"]["answer_code"]), "audience": "clinician"}
+    outcomes["from_an_answer_code"] = outcomes["twelve_months"]
     return {
         "operationId": "createAssessment",
-        "summary": "Assess six answers",
+        "summary": "Assess six answers, or the answer code that holds them",
         "description": ("Which indications for an HSG apply, why, and what is still open. Nothing is stored. "
                         "`language` chooses the wording (the response names it); decisions never depend on it, "
-                        "and source quotes and guideline names stay as published, in English."),
+                        "and source quotes and guideline names stay as published, in English. Every result "
+                        "gives `answer_code`: the six answers and the rule set's major version, nothing else, "
+                        "as a short code to read aloud or write down. Send it as `answer_code` instead of the "
+                        "six answers to assess the same answers again (both together: 422; a mistyped code or "
+                        "one from another major version: 422 naming the problem)."),
         "requestBody": {
             "required": True,
-            "content": {JSON: {"schema": ref[AssessmentRequest], "examples": _examples(EXAMPLE_REQUESTS)}},
+            "content": {JSON: {"schema": {"oneOf": [ref[AssessmentRequest], ref[CodeAssessmentRequest]]},
+                               "examples": _examples({**EXAMPLE_REQUESTS, "from_an_answer_code": from_code})}},
         },
         "responses": {
             "200": _response("The assessment, with the rule set's version and hash.", JSON, ref[Assessment],
@@ -126,8 +143,10 @@ def _assessments_operation(app: Flask, ref: dict) -> dict:
                             too_large=http_problem(RequestEntityTooLarge())),
             "415": _problem("The body is not declared as UTF-8 `application/json`.", ref,
                             not_json=NOT_JSON, not_utf8=not_utf8("latin-1")),
-            "422": _problem("Missing, unknown or invalid fields; each is named, with the values it accepts.", ref,
-                            invalid=invalid_answers(_field_problems(EXAMPLE_INVALID))),
+            "422": _problem("Missing, unknown or invalid fields; each is named, with the values it accepts. "
+                            "An answer code that cannot be read is named with what is wrong with it.", ref,
+                            invalid=invalid_answers(_field_problems(EXAMPLE_INVALID)),
+                            mistyped_code=_code_problem(from_code["answer_code"], hsg(app).settings.rules.major)),
         },
     }
 
@@ -184,6 +203,16 @@ def _field_problems(payload: dict) -> list:
     except ValidationError as error:
         return field_problems(error)
     raise ValueError(f"{payload} was meant to be an invalid example")
+
+
+def _code_problem(code: str, major: int) -> Problem:
+    """The 422 for `code` with its last two characters swapped, as the API gives it."""
+    swapped = code[:-2] + code[-1] + code[-2]
+    try:
+        request_from_code(json.dumps({"answer_code": swapped}).encode(), major)
+    except CodeProblem as problem:
+        return invalid_answers([problem.field_problem])
+    raise ValueError(f"{swapped!r} was meant to be an unreadable code")
 
 
 def _bad_audience() -> Problem:

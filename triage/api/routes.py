@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, current_app, request
 from pydantic import ValidationError
 
-from triage.api.models import AssessmentRequest, rule_set_response
+from triage.api.models import AssessmentRequest, CodeProblem, request_from_code, rule_set_response
 from triage.api.openapi import document
 from triage.state import hsg
 from triage.web.audience import audience_from_query
@@ -34,11 +34,16 @@ def create_assessment():
         return problem_body_response(not_utf8(charset))
     body = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH
     try:
-        payload = AssessmentRequest.model_validate_json(body)
+        if b'"answer_code"' in body:
+            payload = request_from_code(body, hsg().settings.rules.major)
+        else:
+            payload = AssessmentRequest.model_validate_json(body)
     except ValidationError as error:
         if any(detail["type"] == "json_invalid" for detail in error.errors()):
             return problem_body_response(MALFORMED_JSON)
         return problem_body_response(invalid_answers(field_problems(error)))
+    except CodeProblem as problem:
+        return problem_body_response(invalid_answers([problem.field_problem]))
     if repeated := _repeated_fields(body, payload):
         # The JSON parser keeps the last of two equal keys; which answer was
         # meant is unknowable, so refuse rather than guess.
@@ -47,9 +52,9 @@ def create_assessment():
         )
     # An AssessmentRequest is Answers plus the audience: already validated, so
     # the engine takes it as it is rather than validating a copy again.
-    engine = hsg().localised(payload.language).engine
-    assessment = engine.assess(payload, payload.audience)
-    return current_app.response_class(engine.to_json(assessment, payload.audience), mimetype="application/json")
+    domain = hsg().localised(payload.language)
+    assessment = domain.engine.assess(payload, payload.audience)
+    return current_app.response_class(domain.to_json(assessment, payload.audience), mimetype="application/json")
 
 
 def _repeated_fields(body: bytes, payload: AssessmentRequest) -> list[str]:

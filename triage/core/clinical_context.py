@@ -52,6 +52,9 @@ class Topic(Strict):
     #: guideline context), `checklist` (clinicians: before referring), and the
     #: checks `before_test` and the safety net `after_test` an HSG.
     section: Literal["notes", "checklist", "before_test", "after_test"] = "notes"
+    #: Shown folded on a result page (a Details the reader opens; open when printed), so that a phone's
+    #: page stays short: for the parts read on demand, never for warnings a reader must see.
+    folded: bool = False
     statements: list[Statement] = Field(min_length=1)
 
     def for_outcome(self, outcome: str) -> bool:
@@ -72,6 +75,7 @@ class Shown:
     title: str
     section: str
     statements: tuple[tuple[str, tuple[str, ...]], ...]
+    folded: bool = False
 
 
 class ClinicalContext(Strict):
@@ -109,6 +113,15 @@ class ClinicalContext(Strict):
     def source_names(self, statement: Statement) -> tuple[str, ...]:
         return tuple(self.sources[source].name for source in statement.sources)
 
+    def safety_lists(self) -> dict[str, tuple[tuple[Statement, ...], tuple[Statement, ...]]]:
+        """Per audience, the statements before an HSG and after it: the API's `safety` (core/engine.py),
+        given wherever the rule set puts an HSG in play."""
+        return {audience: tuple(tuple(statement for topic in self.topics
+                                      if topic.audience == audience and topic.section == section
+                                      for statement in topic.statements)
+                                for section in ("before_test", "after_test"))
+                for audience in ("patient", "clinician")}
+
     def topics_for(self, audience: Audience) -> list[Shown]:
         """Everything for one audience, as /rules shows it."""
         return [self._shown(topic, topic.statements) for topic in self.topics if topic.audience == audience]
@@ -140,7 +153,8 @@ class ClinicalContext(Strict):
         made = _SHOWN.get(key)
         if made is None:
             made = _SHOWN[key] = (self, topic, Shown(
-                topic.id, topic.title, topic.section, tuple((s.text, self.source_names(s)) for s in statements)))
+                topic.id, topic.title, topic.section, tuple((s.text, self.source_names(s)) for s in statements),
+                topic.folded))
         return made[2]
 
 

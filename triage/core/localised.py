@@ -8,13 +8,27 @@ wording differs, and the tests check all 2,700 answer sets in each language.
 
 from dataclasses import dataclass, field
 
-from triage.core.answers import AUDIENCES
+from triage.core.answers import AUDIENCES, Answers, Audience
 from triage.core.clinical_context import ClinicalContext
-from triage.core.engine import Engine
+from triage.core.engine import Assessment, Engine, TranslationState
 from triage.core.questions import Question, QuestionsFile, load_questions
 from triage.core.ruleset import RuleSet
 from triage.core.signoff import ReviewStatus, SignoffRecord
-from triage.core.translation import REVIEWED, SOURCE_LANGUAGE, translated, translation_hash
+from triage.core.translation import (
+    REVIEWED,
+    SOURCE_LANGUAGE,
+    N_,
+    catalogue,
+    english_versions,
+    translated,
+    translation_hash,
+)
+
+
+#: Said wherever a language's words go until its every catalogue is approved (PRODUCT.md, `translation`):
+#: in that language, then in English.
+TRANSLATION_NOTICE = N_("This is a translation that a qualified medical translator and a clinician have not yet "
+                        "checked. The English version is the reference.")
 
 
 @dataclass(frozen=True)
@@ -50,41 +64,82 @@ class Localised:
         """English, or a translation that a medical translator and a clinician have both approved."""
         return all(review.state == "approved" for review in self.reviews.values())
 
+    @property
+    def notice(self) -> str | None:
+        """The unreviewed-translation notice, in this language and then in English; None once reviewed."""
+        if self.language == SOURCE_LANGUAGE or self.reviewed:
+            return None
+        return f"{catalogue(self.language, 'messages').ugettext(TRANSLATION_NOTICE)} ({TRANSLATION_NOTICE})"
+
+    @property
+    def translation(self) -> TranslationState | None:
+        """The API's `translation`: null in English."""
+        if self.language == SOURCE_LANGUAGE:
+            return None
+        return TranslationState.model_construct(language=self.language, reviewed=self.reviewed, notice=self.notice)
+
+    def assess(self, answers: Answers, audience: Audience) -> Assessment:
+        """The API's assessment in this language, with the translation's review state."""
+        assessment = self.engine.assess(answers, audience)
+        if self.language != SOURCE_LANGUAGE:
+            assessment = assessment.model_copy(update={"translation": self.translation})
+        return assessment
+
+    def to_json(self, assessment: Assessment, audience: Audience) -> str:
+        """`assessment.model_dump_json()`, from the engine's parts serialised once."""
+        state = self.translation
+        return self.engine.to_json(assessment, audience, "null" if state is None else state.model_dump_json())
+
     def question(self, field_id: str) -> Question:
         return self.by_field[field_id]
 
 
-def localise(language: str, rules: RuleSet, context: ClinicalContext, signoff: SignoffRecord) -> Localised:
+def localise(language: str, rules: RuleSet, context: ClinicalContext, signoff: SignoffRecord,
+             contact: str | None = None) -> Localised:
+    """`contact`: the clinic's contact line, which the API's next step carries (pages, the CLI's text and
+    cards show it on a line of its own, so their engine is built without it)."""
     if language == SOURCE_LANGUAGE:
-        engine = Engine(rules)
-        return Localised(language, rules, engine, rules, engine, context, load_questions(), {})
-    api_rules, api_engine = _translated_rules(rules, language, cited=False)
-    shown_rules, shown_engine = _translated_rules(rules, language, cited=True)
+        engine = _engine(rules, context, language, contact, cited=False)
+        shown = _engine(rules, context, language, None, cited=False)
+        return Localised(language, rules, engine, rules, shown, context, load_questions(), {})
+    shown_context = _translated_context(context, language)
+    api_engine = _engine(_translated_rules(rules, language, cited=False), shown_context, language, contact, cited=False)
+    shown_engine = _engine(_translated_rules(rules, language, cited=True), shown_context, language, None, cited=True)
     questions = _translated_questions(load_questions(), language)
-    versions = {"rules": rules.version, "context": context.version}
+    versions = english_versions(rules.version, context.version)
     reviews = {domain: signoff.status(subject, versions[domain], translation_hash(language, domain), language)
                for domain, subject in REVIEWED.items()}
-    return Localised(language, api_rules, api_engine, shown_rules, shown_engine,
-                     _translated_context(context, language), questions, reviews)
+    return Localised(language, api_engine.rules, api_engine, shown_engine.rules, shown_engine,
+                     shown_context, questions, reviews)
 
 
 # Translating a file walks every field of it: done once per process for each file, language and
 # kind, and shared by every app built from the same file (a file is known by the hash of its bytes;
 # the bundled questions are loaded once). The review state is not shared: each app reads its own record.
-_rule_sets: dict[tuple[str, str, bool], tuple[RuleSet, Engine]] = {}
+_rule_sets: dict[tuple[str, str, bool], RuleSet] = {}
+_engines: dict[tuple[str, str, str, bool, str | None], Engine] = {}
 _contexts: dict[tuple[str, str], ClinicalContext] = {}
 _questions: dict[tuple[int, str], tuple[Question, ...]] = {}
 
 
-def _translated_rules(rules: RuleSet, language: str, *, cited: bool) -> tuple[RuleSet, Engine]:
+def _translated_rules(rules: RuleSet, language: str, *, cited: bool) -> RuleSet:
     key = (rules.content_hash, language, cited)
-    if not rules.content_hash or key not in _rule_sets:
-        translation = translated(rules, language, "rules", cited=cited)
-        built = (translation, Engine(translation, language))
-        if not rules.content_hash:
-            return built
-        _rule_sets[key] = built
+    if not rules.content_hash:
+        return translated(rules, language, "rules", cited=cited)
+    if key not in _rule_sets:
+        _rule_sets[key] = translated(rules, language, "rules", cited=cited)
     return _rule_sets[key]
+
+
+def _engine(rules: RuleSet, context: ClinicalContext, language: str, contact: str | None, *, cited: bool) -> Engine:
+    """The rule set compiled, with the context's safety lists and the clinic's contact line; shared by
+    every app built from the same files and contact line. `cited`: quotes and names translated too."""
+    key = (rules.content_hash, context.content_hash, language, cited, contact)
+    if not rules.content_hash or not context.content_hash:
+        return Engine(rules, language, contact=contact, safety=context.safety_lists())
+    if key not in _engines:
+        _engines[key] = Engine(rules, language, contact=contact, safety=context.safety_lists())
+    return _engines[key]
 
 
 def _translated_context(context: ClinicalContext, language: str) -> ClinicalContext:

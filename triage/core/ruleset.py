@@ -19,6 +19,10 @@ Strength = Literal["typical", "in_some_cases"]
 #: an escalation applies (rule set 1.1).
 Outcome = Literal["commonly_recommended", "may_be_considered", "see_clinician_sooner", "not_yet", "no_indication"]
 OUTCOMES: tuple[str, ...] = Outcome.__args__
+#: When to act on a result (rule set 1.2), most urgent first: `now` (an escalation applies), `book` (an
+#: indication, with a fertility question), `after_waiting` (`not_yet`), `if_concerned` (otherwise).
+Timing = Literal["now", "book", "after_waiting", "if_concerned"]
+TIMINGS: tuple[str, ...] = Timing.__args__
 
 MAX_QUOTE_WORDS = 40
 
@@ -85,21 +89,39 @@ class Worded(Strict):
         return getattr(self, audience)
 
 
-class Indication(Worded):
-    id: RuleId
-    strength: Strength
-    when: list[Condition] = Field(min_length=1)
-    source: Source
-
-
 class GuidelineSource(Strict):
-    """The named guidelines an escalation rests on (at least one)."""
+    """The named guidelines an escalation or a qualification rests on (at least one)."""
 
     names: list[Evidence] = Field(min_length=1)
 
     @property
     def name(self) -> str:
         return "; ".join(self.names)
+
+
+class Qualification(Registers):
+    """What usually comes first or instead of HSG for an indication, with the guidelines that say so
+    (rule set 1.2). It never changes whether the indication matches; `when`: the answer blocks it is
+    for (none: always). An indication's first qualification whose `when` holds is shown."""
+
+    when: list[Condition] = []
+    source: GuidelineSource
+
+
+class Indication(Worded):
+    id: RuleId
+    strength: Strength
+    when: list[Condition] = Field(min_length=1)
+    source: Source
+    qualifications: list[Qualification] = []
+
+    @model_validator(mode="after")
+    def _qualified(self) -> "Indication":
+        # Every "in some cases" indication says what usually comes first or instead (PRODUCT.md):
+        # its last qualification holds for every answer set, so one always applies.
+        if self.strength == "in_some_cases" and (not self.qualifications or self.qualifications[-1].when):
+            raise ValueError("an `in_some_cases` indication needs qualifications, the last without `when`")
+        return self
 
 
 class Escalation(Worded):
@@ -117,10 +139,24 @@ class Escalation(Worded):
     source: GuidelineSource
 
 
+class ReasonsNotToWait(Strict):
+    """`next_step.see_sooner_if`: why someone should see a clinician now rather than keep trying."""
+
+    source: GuidelineSource
+    patient: list[Prose] = Field(min_length=1)
+    clinician: list[Prose] = Field(min_length=1)
+
+    def __getitem__(self, audience: Audience) -> list[str]:
+        return getattr(self, audience)
+
+
 class Waiting(Strict):
-    indication: RuleId
+    """The `not_yet` outcome: still within the usual time of trying, nothing matched, nothing escalated."""
+
     months_trying: list[str] = Field(min_length=1)
+    #: Months of trying in all, by age bracket; a bracket left out can never be `not_yet` (checked by the engine).
     revisit_after_months: dict[str, int]
+    see_sooner_if: ReasonsNotToWait
 
     @field_validator("months_trying")
     @classmethod
@@ -130,17 +166,50 @@ class Waiting(Strict):
 
     @field_validator("revisit_after_months")
     @classmethod
-    def _every_age(cls, months: dict[str, int]) -> dict[str, int]:
-        if set(months) != set(ALLOWED["age_bracket"]):
-            raise ValueError(f"give a number of months for each of: {', '.join(ALLOWED['age_bracket'])}")
+    def _ages(cls, months: dict[str, int]) -> dict[str, int]:
+        if unknown := [age for age in months if age not in ALLOWED["age_bracket"]]:
+            raise ValueError(f"unknown age bracket {', '.join(map(repr, unknown))}; "
+                             f"allowed: {', '.join(ALLOWED['age_bracket'])}")
         if any(m <= 0 for m in months.values()):
             raise ValueError("numbers of months must be positive")
         return months
 
 
+class FertilityQuestion(Strict):
+    """When HSG is in play at all: the answer blocks that raise a fertility question (trying, or recurrent loss)."""
+
+    when: list[Condition] = Field(min_length=1)
+
+
+class NextStep(Registers):
+    """The text for one timing; the first entry of the timing whose conditions hold is used."""
+
+    timing: Timing
+    #: Only with (true) or without (false) a fertility question; unset: either.
+    fertility_question: bool | None = None
+    when: list[Condition] = []
+
+    @property
+    def fallback(self) -> bool:
+        return self.fertility_question is None and not self.when
+
+
+class OpenQuestionNotes(Registers):
+    """What an open answer to one question could change, in each register."""
+
+
 class RuleSetInfo(Strict):
     name: Text
+    #: MAJOR.MINOR.PATCH (rules/README.md, "Versioning"); an answer code holds the major version.
     version: Text
+
+    @field_validator("version")
+    @classmethod
+    def _has_a_major(cls, version: str) -> str:
+        major = version.split(".", 1)[0]
+        if not major.isdigit() or not 1 <= int(major) <= 31:
+            raise ValueError(f"version {version!r} must start with a major version from 1 to 31, as in 1.2.0")
+        return version
     #: How the source document is described, and its title alone (for citations).
     source: Prose
     source_title: Evidence
@@ -153,10 +222,11 @@ class RuleSet(Strict):
     indications: list[Indication] = Field(min_length=1)
     #: Required, so that dropping them is a visible, deliberate `escalations = []`.
     escalations: list[Escalation]
+    fertility_question: FertilityQuestion
     waiting: Waiting
     outcomes: dict[Outcome, Registers]
-    next_steps: dict[Outcome, Registers]
-    open_questions: dict[str, Prose]
+    next_steps: list[NextStep] = Field(min_length=1)
+    open_questions: dict[str, OpenQuestionNotes]
     #: sha256 of the file's bytes, set by the loader: names exactly what was applied.
     content_hash: str = ""
 
@@ -166,8 +236,6 @@ class RuleSet(Strict):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"duplicate indication id {', '.join(map(repr, duplicates))}")
-        if self.waiting.indication not in ids:
-            raise ValueError(f"waiting.indication {self.waiting.indication!r} is not an indication id")
         escalation_ids = [escalation.id for escalation in self.escalations]
         if clashes := sorted({i for i in escalation_ids if escalation_ids.count(i) > 1 or i in ids}):
             raise ValueError(f"escalation id {', '.join(map(repr, clashes))} is used twice (ids are unique across indications and escalations)")
@@ -175,13 +243,22 @@ class RuleSet(Strict):
             if unknown := [i for i in escalation.unless_matched if i not in ids]:
                 raise ValueError(f"escalation {escalation.id!r}: unless_matched names {', '.join(map(repr, unknown))}, which is not an indication id")
         _require_keys("outcomes", self.outcomes, OUTCOMES)
-        _require_keys("next_steps", self.next_steps, OUTCOMES)
+        for timing in TIMINGS:
+            entries = [step for step in self.next_steps if step.timing == timing]
+            if not entries or not entries[-1].fallback:
+                raise ValueError(f"next_steps: the entries for timing {timing!r} must end with one that has "
+                                 "neither `fertility_question` nor `when`")
         _require_keys("open_questions", self.open_questions, FIELDS)
         return self
 
     @property
     def version(self) -> str:
         return self.rule_set.version
+
+    @property
+    def major(self) -> int:
+        """The major version: what an answer code records, since answers mean the same within one."""
+        return int(self.version.split(".", 1)[0])
 
     def indication(self, indication_id: str) -> Indication:
         return next(i for i in self.indications if i.id == indication_id)

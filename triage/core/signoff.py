@@ -19,7 +19,9 @@ from triage.core.datafile import Strict, Text, load
 from triage.core.translation import Language
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Subject = Literal["rule_set", "clinical_context", "order_codes"]
+#: `questions` and `interface` are translations only (the questions file and the interface catalogue); they
+#: are recorded against the rule set version they ship with.
+Subject = Literal["rule_set", "clinical_context", "order_codes", "questions", "interface"]
 #: `authored`: written or changed by the team, not a clinical review.
 #: `approved` / `changes_requested`: a clinical reviewer's decision.
 Decision = Literal["authored", "approved", "changes_requested"]

@@ -50,8 +50,21 @@ RIGHT_TO_LEFT = frozenset({"ar"})
 DOMAINS = {"rules": "the rule set (rules/hsg-indications.toml)",
            "context": "the clinical context (rules/clinical-context.toml)",
            "questions": "the questions (triage/core/questions.toml)"}
-#: Which of them hold clinical wording, reviewed per language in rules/signoff.toml.
-REVIEWED = {"rules": "rule_set", "context": "clinical_context"}
+#: Every catalogue of a language, by the review record's subject for it (rules/signoff.toml): a language
+#: counts as reviewed only when all four are approved at their exact content, since a question's or a
+#: heading's wording can mislead as much as a rule's.
+REVIEWED = {"rules": "rule_set", "context": "clinical_context", "questions": "questions", "messages": "interface"}
+
+
+def english_versions(rules_version: str, context_version: str) -> dict[str, str]:
+    """The English version each catalogue translates: the questions and the interface ship with the rule set,
+    so their translations are recorded against its version."""
+    return {"rules": rules_version, "context": context_version, "questions": rules_version, "messages": rules_version}
+
+def N_(message: str) -> str:
+    """Marks a message for the interface catalogue (pybabel extracts `N_`); translated where it is shown."""
+    return message
+
 
 Kind = Literal["translated", "cited"]
 Place = tuple[str, ...]

@@ -207,9 +207,9 @@ def _card(assessment) -> dict:
     return {
         "uuid": str(uuid4()),
         "summary": text["summaries"][assessment.outcome],
-        # An escalation (rule set 1.1) asks for evaluation now rather than
-        # waiting: that is worth more than an info card's quiet grey.
-        "indicator": "warning" if assessment.escalations else "info",
+        # A next step of `now` (rule set 1.2: an escalation applies) asks for evaluation now
+        # rather than waiting: that is worth more than an info card's quiet grey.
+        "indicator": "warning" if assessment.next_step.timing == "now" else "info",
         "detail": render_template("cds_card.md", assessment=assessment),
         "source": {
             "label": text["source_label"],

@@ -70,7 +70,7 @@ def operation_outcome(status: int, issues: list[Issue]) -> Response:
 
 @bp.get(f"/Questionnaire/{QUESTIONNAIRE_ID}")
 def questionnaire():
-    return fhir_response(build_questionnaire(language()))
+    return fhir_response(build_questionnaire(language(), localised().notice))
 
 
 @bp.get("/metadata")
@@ -114,8 +114,9 @@ def assess():
     except UnreadableResponse as unreadable:
         return operation_outcome(unreadable.status, unreadable.issues)
     # Like the JSON API: wording in the request's language, quotes and guideline names as published.
-    assessment = localised().engine.assess(answers, audience)
-    return current_app.response_class(assessment.model_dump_json(), mimetype="application/json")
+    domain = localised()
+    assessment = domain.engine.assess(answers, audience)
+    return current_app.response_class(domain.to_json(assessment, audience), mimetype="application/json")
 
 
 @bp.route("/", defaults={"rest": ""}, methods=ALL_METHODS, strict_slashes=False)

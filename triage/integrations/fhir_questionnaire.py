@@ -107,13 +107,24 @@ def _in_every_language(key: str) -> dict[str, str]:
     return texts
 
 
+#: The display item that tells a form's reader the translation is unreviewed (a client shows display items).
+NOTICE_LINK_ID = "translation-notice"
+#: The same state as metadata, for systems that read tags rather than items.
+TRANSLATION_REVIEW_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/translation-review"
+
+
 @cache
-def build_questionnaire(language: str) -> dict:
-    """Built once per language (the cache key): written in `language`, with the others as FHIR translations."""
+def build_questionnaire(language: str, notice: str | None = None) -> dict:
+    """Built once per language and notice (the cache key): written in `language`, with the others as FHIR
+    translations. `notice`: the unreviewed-translation notice (core/localised.py), shown first, as a display
+    item, and tagged in `meta`; None in English or once the language is reviewed."""
     title, description, publisher = (_in_every_language(key) for key in ("title", "description", "publisher"))
+    notice_items = [{"linkId": NOTICE_LINK_ID, "text": notice, "type": "display"}] if notice else []
     return {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
+        **({"meta": {"tag": [{"system": TRANSLATION_REVIEW_SYSTEM, "code": "unreviewed",
+                              "display": "Translation not yet reviewed"}]}} if notice else {}),
         "language": language,
         "url": QUESTIONNAIRE_URL,
         "version": QUESTIONNAIRE_VERSION,
@@ -126,7 +137,7 @@ def build_questionnaire(language: str) -> dict:
         "_publisher": _translated(publisher, language),
         "description": description[language],
         "_description": _translated(description, language),
-        "item": [_item(field_id, language) for field_id in FIELDS],
+        "item": [*notice_items, *(_item(field_id, language) for field_id in FIELDS)],
     }
 
 
@@ -197,6 +208,8 @@ def read_response(resource: object, *, finished_only: bool = False) -> Answers:
             truncated = True
             break
         link_id = item.get("linkId") if isinstance(item, dict) else None
+        if link_id == NOTICE_LINK_ID and not set(item) - {"linkId", "text"}:
+            continue  # the translation notice, echoed by a client as it was shown: nothing to read
         if not isinstance(link_id, str):
             issues.append(Issue("structure", diagnostic("item_not_an_object"), f"QuestionnaireResponse.item[{index}]"))
         elif link_id not in questions:

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         headers,
         health,
         i18n,
+        lists,
         pages,
         template_globals,
     )
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(health.bp)
     errors.register(app)
     template_globals.register(app)
+    lists.register(app)
     assets.register(app)
     headers.register(app)
 

@@ -58,6 +58,14 @@ TRANSLATION_STATES = {
     "unrecorded": lazy_gettext("not in the review record"),
 }
 
+#: A language's catalogues, as the review record names them (core/translation.py, REVIEWED).
+CATALOGUE_NAMES = {
+    "rules": lazy_gettext("Rule set"),
+    "context": lazy_gettext("Clinical context"),
+    "questions": lazy_gettext("Questions"),
+    "messages": lazy_gettext("Interface"),
+}
+
 #: The rule set's review state, in full, for /about.
 REVIEW_STATES_LONG = {
     "approved": lazy_gettext("approved by a clinical reviewer"),
@@ -104,5 +112,17 @@ REGISTERED = {
          lazy_pgettext("clinician", "Usual interval of trying, by age bracket:")),
         ("review_title", lazy_pgettext("patient", "Who checked these rules"), lazy_pgettext("clinician", "Review record")),
         ("safety_title", lazy_pgettext("patient", "Keeping you safe"), lazy_pgettext("clinician", "Clinical safety")),
+        # Rule set 1.2: what usually comes first, reasons not to wait, and an outcome open answers could change.
+        ("qualification", lazy_pgettext("patient", "What usually comes first:"),
+         lazy_pgettext("clinician", "First or instead:")),
+        ("see_sooner_if", lazy_pgettext("patient", "Do not wait: see a clinician now if any of these apply to you:"),
+         lazy_pgettext("clinician", "Do not wait for the interval if:")),
+        ("no_wait", lazy_pgettext("patient", "%(bracket)s: no waiting, talk to a clinician now"),
+         lazy_pgettext("clinician", "%(bracket)s: no interval, evaluate now")),
+        ("answer_code_title", lazy_pgettext("patient", "Your answer code"), lazy_pgettext("clinician", "Answer code")),
+        ("answer_code_holds", lazy_pgettext("patient", "This code holds only your six answers and the version of the rules. It has no name and no date in it, and nothing was saved. Write it down or print this page: a clinician can enter it to see your answers again."),
+         lazy_pgettext("clinician", "Holds the six answers and the rule set's major version only; nothing is stored. Enter it on the clinician form to fill the answers in again.")),
+        ("cannot_tell_why", lazy_pgettext("patient", "Some answers were “not sure” or “prefer not to say”, and they could change the result. Below is what each could change."),
+         lazy_pgettext("clinician", "Unknown or withheld answers could change the outcome; see what each could change below.")),
     )
 }

@@ -7,9 +7,13 @@ Registered twice (see create_app): at `/` with the site's chrome, and at
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext
 from pydantic import ValidationError
+from werkzeug.datastructures import MultiDict
 
+from triage.core.answer_code import AnswerCodeError, decode, format_code
 from triage.core.answers import FIELDS, Answers
+from triage.state import hsg
 from triage.web.audience import audience_from_query
 from triage.web.forms import answers_form
 from triage.web.i18n import language
@@ -21,9 +25,21 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/", methods=["GET", "POST"], strict_slashes=False)
 def form():
-    """GET: an empty form. POST: the form filled in again, from 'Change your answers'."""
+    """GET: an empty form. POST: the form filled in again, from 'Change your answers', or from an answer
+    code (core/answer_code.py), for the reader to confirm or change each answer before the result."""
     audience = audience_from_query(request.args)
-    form = answers_form(audience, language())(request.form if request.method == "POST" else None)
+    form_class = answers_form(audience, language())
+    if request.method == "POST" and "answer_code" in request.form:
+        code = request.form["answer_code"][:64]
+        try:
+            answers = decode(code, expected_major=hsg().settings.rules.major)
+        except AnswerCodeError as error:
+            # Named in the page's language; the code typed is shown back only in the input, never logged.
+            return render_template("form.html", form=form_class(), audience=audience, code_typed=code,
+                                   code_error=gettext(error.template, **error.params)), 400
+        return render_template("form.html", form=form_class(MultiDict(answers)), audience=audience,
+                               code_filled=format_code(code))
+    form = form_class(request.form if request.method == "POST" else None)
     return render_template("form.html", form=form, audience=audience)
 
 

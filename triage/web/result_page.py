@@ -17,6 +17,7 @@ from flask import render_template
 from markupsafe import escape
 
 from triage.web.fragments import SLOT, Parts, fill, slot
+from triage.web.lists import as_list
 from triage.web.views import ResultView
 
 
@@ -33,10 +34,11 @@ def render_result(result: ResultView) -> str:
 def _patient(part: Parts, r: ResultView) -> list[str]:
     """The answer, then why, then what the test involves."""
     out = [_outcome(part, r)]
-    if r.escalations:
-        out += [part("escalations_head"), *[part("escalation", e) for e in r.escalations], part("section_end")]
+    # When open answers could change the outcome, the heading says so and what each could change follows it.
     if r.open_questions and not r.settled:
         out += _open_questions(part, r)
+    if r.escalations:
+        out += [part("escalations_head"), *[part("escalation", e) for e in r.escalations], part("section_end")]
     if r.indications:
         out += [part("reasons_head"), *[part("reason", i) for i in r.indications], part("section_end")]
     if r.open_questions and r.settled:
@@ -54,6 +56,7 @@ def _patient(part: Parts, r: ResultView) -> list[str]:
         out += [part("guideline_sources_head"), *[part("guideline_source", name) for name in r.guideline_sources],
                 part("list_end")]
     out.append(part("sources_tail", r.disclaimer))
+    out.append(_with_code(part, "answer_code_section", r, r.audience))
     return out + _answers(part, r)
 
 
@@ -62,8 +65,8 @@ def _clinician(part: Parts, r: ResultView) -> list[str]:
     out = [_outcome(part, r), part("summary_head", r.escalations), part("summary_indications", bool(r.indications))]
     out += [part("summary_indication", i) for i in r.indications]
     out.append(part("summary_interval", bool(r.indications), r.revisit_after_months, bool(r.escalations)))
-    last = len(r.open_questions) - 1
-    out += [part("summary_open", item, n == last) for n, item in enumerate(r.open_questions)]
+    # The names together would be several answers in one key: put in the language's list form here.
+    out.append(escape(as_list(item.question for item in r.open_questions)))
     out.append(part("summary_tail", bool(r.open_questions)))
     out += _referral_letter(part, r)
     out += [part("topic_section", topic, "checklist", True) for topic in r.checklist]
@@ -87,7 +90,7 @@ def _clinician(part: Parts, r: ResultView) -> list[str]:
 
 def _referral_letter(part: Parts, r: ResultView) -> list[str]:
     """The referral summary's plain text, a line per part."""
-    out = [part("letter_head", r.date, r.outcome, result=r)]
+    out = [part("letter_head", r.date, r.outcome, r.settled, r.timing, r.next_step, result=r)]
     if r.escalations:
         out += [part("letter_escalations_head"), *[part("letter_escalation", e) for e in r.escalations]]
     out.append(part("letter_indications_head", bool(r.indications)))
@@ -95,15 +98,22 @@ def _referral_letter(part: Parts, r: ResultView) -> list[str]:
     out.append(part("letter_answers_head", r.revisit_after_months))
     out += [part("letter_answer", row) for row in r.answers]
     if r.open_questions:
-        # The names together would be several answers in one key: joined here instead.
-        names = escape(", ".join(item.question.lower() for item in r.open_questions))
+        # The names together would be several answers in one key: put in the language's list form here.
+        names = escape(as_list(item.question.lower() for item in r.open_questions))
         out.append(fill(part.split("letter_open", slots=("names",)), names=names))
+    out.append(_with_code(part, "letter_code", r))
     out.append(part("letter_tail", r.source_sections))
     return out
 
 
+def _with_code(part: Parts, name: str, r: ResultView, *key) -> str:
+    """A part that shows the answer code: stored with a hole, the code filled in per request. The code holds
+    every answer together, so no stored part may (tests/test_fragments.py)."""
+    return fill(part.split(name, *key, slots=("code",)), code=escape(r.answer_code))
+
+
 def _outcome(part: Parts, r: ResultView) -> str:
-    return part("outcome", r.outcome, r.audience, r.settled, r.revisit_after_months, r.age_unknown, r.date, result=r)
+    return part("outcome", r.outcome, r.audience, r.settled, r.timing, r.next_step, r.date, result=r)
 
 
 def _open_questions(part: Parts, r: ResultView) -> list[str]:

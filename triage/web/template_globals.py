@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
         review_states_long=labels.REVIEW_STATES_LONG, context_states=labels.CONTEXT_STATES,
         decision_labels=labels.DECISION_LABELS, not_assessed=labels.NOT_ASSESSED,
         translation_states=labels.TRANSLATION_STATES,
+        catalogue_names=labels.CATALOGUE_NAMES,
         governance=state.governance, clinical_context=shown_context,
     )
 
@@ -73,6 +74,12 @@ def register(app: Flask) -> None:
     def language_links(endpoint: str | None = None) -> list[tuple[str, str, str]]:
         """(code, name in itself, this page in that language) for the language switch."""
         return [(code, ENDONYMS[code], this_page(code, endpoint)) for code in LANGUAGES]
+
+    @app.template_global()
+    def unreviewed_notice() -> str | None:
+        """The unreviewed-translation notice for text that leaves the page (the referral summary, the CLI's
+        text, a CDS card), in the request's language and in English; None in English or once reviewed."""
+        return localised().notice
 
     @app.template_global()
     def english_version(endpoint: str | None = None) -> str | None:

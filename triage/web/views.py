@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from flask_babel import format_date
 from markupsafe import Markup
 
+from triage.core.answer_code import format_code
 from triage.core.answers import ALLOWED, FIELDS, Answers, Audience
 from triage.core.clinical_context import ClinicalContext, Shown
 from triage.core.engine import Assessment
@@ -33,8 +34,6 @@ from triage.web.labels import OUTCOME_LABELS, STRENGTH_LABELS
 _HIDDEN = {(field, value): str(Markup('<input type="hidden" name="{}" value="{}">').format(field, value))
            for field in FIELDS for value in ALLOWED[field]}
 
-#: Outcomes where an HSG is in play: the checks before it and the safety net after it are shown.
-HSG_IN_PLAY = frozenset({"commonly_recommended", "may_be_considered", "see_clinician_sooner"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +52,9 @@ class IndicationView:
     because: tuple[Reason, ...]
     section: str
     quote: str
+    #: What usually comes first or instead (rule set 1.2), and its guidelines; empty for a typical indication.
+    qualification: str = ""
+    qualification_source: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +78,11 @@ class ResultView:
     outcome_label: str
     outcome_sentence: str
     next_step: str
+    #: `now`, `book`, `after_waiting` or `if_concerned` (rule set 1.2).
+    timing: str
+    #: On `not_yet`: the reasons to see someone now rather than keep trying, and their guidelines.
+    see_sooner_if: tuple[str, ...]
+    see_sooner_source: str
     #: False when an "unsure" answer could change the outcome: the page says it cannot tell yet.
     settled: bool
     revisit_after_months: int | None
@@ -100,6 +107,8 @@ class ResultView:
     answer_values: tuple[tuple[str, str], ...]
     #: The same as hidden form inputs, ready to place in each form that re-posts them.
     hidden_inputs: Markup
+    #: The answers as an answer code, grouped for reading (core/answer_code.py).
+    answer_code: str
     disclaimer: str
     date: str
 
@@ -110,10 +119,6 @@ class ResultView:
     @property
     def source_sections(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(indication.section for indication in self.indications))
-
-    @property
-    def age_unknown(self) -> bool:
-        return dict(self.answer_values)["age_bracket"] == "prefer_not_to_say"
 
 
 def build_result_view(
@@ -126,7 +131,6 @@ def build_result_view(
 ) -> ResultView:
     """`domain`: the rule set, context and questions in the reader's language (web/i18n.localised());
     `assessment` comes from its `shown_engine`, whose finished objects the views below are made from."""
-    engine = domain.shown_engine
     values = answers.__dict__  # validated already; read, never changed
     rules = domain.shown_rules
     # Views of the engine's finished objects (shared, immutable, one per rule and clause), and of each
@@ -142,12 +146,24 @@ def build_result_view(
     relevant, other = domain.context.for_result(audience, assessment.outcome,
                                                 [i.id for i in assessment.indications], values)
     by_section: dict[str, list[Shown]] = {"notes": [], "checklist": [], "before_test": [], "after_test": []}
+    # The checks before an HSG and the safety net after it only where the rule set puts an HSG in play.
+    hsg_in_play = assessment.safety is not None
     for topic in relevant:
-        by_section[topic.section].append(topic)
+        if hsg_in_play or topic.section not in ("before_test", "after_test"):
+            by_section[topic.section].append(topic)
+        else:
+            other.append(topic)  # clinicians still find them, under "Other guideline context"
 
     escalations = tuple(made_once(id(e), lambda e=e: EscalationView(e.id, e.title, e.explanation, e.source.name))
                         for e in assessment.escalations)
+    indications = tuple(made_once((id(i), audience), lambda i=i: _indication_view(i, audience, domain))
+                        for i in assessment.indications)
+    see_sooner = assessment.next_step.see_sooner_if
+    see_sooner_source = rules.waiting.see_sooner_if.source.name if see_sooner else ""
     sources = [e.source for e in escalations]
+    sources += [i.qualification_source for i in indications if i.qualification_source]
+    if see_sooner_source:
+        sources.append(see_sooner_source)
     for topics in (by_section["notes"], by_section["checklist"], by_section["before_test"], by_section["after_test"]):
         for topic in topics:
             for _, names in topic.statements:
@@ -161,15 +177,17 @@ def build_result_view(
         outcome=assessment.outcome,
         outcome_label=in_language(OUTCOME_LABELS[audience][assessment.outcome], domain.language),
         outcome_sentence=rules.outcomes[assessment.outcome][audience],
-        next_step=rules.next_steps[assessment.outcome][audience],
-        settled=engine.outcome_settled(answers, assessment.outcome),
+        next_step=assessment.next_step.text,
+        timing=assessment.next_step.timing,
+        see_sooner_if=tuple(see_sooner),
+        see_sooner_source=see_sooner_source,
+        settled=not assessment.outcome_could_change,
         revisit_after_months=assessment.revisit_after_months,
         escalations=escalations,
-        indications=tuple(made_once((id(i), audience), lambda i=i: _indication_view(i, audience, domain))
-                          for i in assessment.indications),
+        indications=indications,
         open_questions=tuple(made_once((id(q), audience), lambda q=q: OpenQuestionView(
             domain.terms[audience, q.field][0], q.note)) for q in assessment.open_questions),
-        hsg_in_play=assessment.outcome in HSG_IN_PLAY,
+        hsg_in_play=hsg_in_play,
         notes=tuple(by_section["notes"]),
         checklist=tuple(by_section["checklist"]),
         before_test=tuple(by_section["before_test"]),
@@ -180,6 +198,7 @@ def build_result_view(
         answers_as_asked=tuple(row[1] for row in rows),
         answer_values=tuple((field, values[field]) for field in FIELDS),
         hidden_inputs=Markup("".join(_HIDDEN[field, values[field]] for field in FIELDS)),
+        answer_code=format_code(assessment.answer_code),
         disclaimer=assessment.disclaimer,
         date=_long_date(today or datetime.date.today(), domain.language),
     )
@@ -196,6 +215,8 @@ def _indication_view(i, audience: Audience, domain: Localised) -> IndicationView
         because=tuple(Reason(terms[audience, b.field][0], labels[audience, b.field, b.value]) for b in i.because),
         section=i.source.section,
         quote=i.source.quote,
+        qualification=i.qualification.text if i.qualification else "",
+        qualification_source=i.qualification.source.name if i.qualification else "",
     )
 
 
@@ -245,20 +266,22 @@ class RuleView:
     source: str = ""
     #: On a translated page, the quote as the English source has it.
     original_quote: str = ""
+    #: Indications: (what usually comes first or instead, its guidelines), in the rule file's order.
+    qualifications: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class TranslationView:
-    """A language's review state: its rule-set and clinical-context translations, each by its own hash."""
+    """A language's review state: each of its catalogues (the rule set, the clinical context, the questions,
+    the interface) by its own hash, in that order."""
 
     code: str
     name: str
-    rules: ReviewStatus
-    context: ReviewStatus
+    catalogues: tuple[tuple[str, ReviewStatus], ...]
 
     @property
     def reviewed(self) -> bool:
-        return self.rules.state == self.context.state == "approved"
+        return all(status.state == "approved" for _, status in self.catalogues)
 
 
 @dataclass(frozen=True)
@@ -268,8 +291,11 @@ class RulesView:
     escalations: tuple[RuleView, ...]
     #: (outcome id, label, what it means)
     outcomes: tuple[tuple[str, str, str], ...]
-    #: (age bracket, months of trying)
-    waiting: tuple[tuple[str, int], ...]
+    #: (age bracket, months of trying in all, or None: never told to wait)
+    waiting: tuple[tuple[str, int | None], ...]
+    #: Reasons to see someone now rather than keep trying, and their guidelines.
+    see_sooner_if: tuple[str, ...]
+    see_sooner_source: str
     context: tuple[Shown, ...]
     #: Every translation's review state (rules_view adds them).
     translations: tuple[TranslationView, ...] = ()
@@ -300,7 +326,8 @@ def build_rules_view(rules: RuleSet, context: ClinicalContext, questions: dict[s
             RuleView(id=i.id, title=i.wording(audience).title, explanation=i.wording(audience).explanation,
                      conditions=conditions(i.when), strength=i.strength,
                      strength_label=STRENGTH_LABELS[audience][i.strength], section=i.source.section,
-                     quote=i.source.quote, original_quote=quotes.get(i.id, ""))
+                     quote=i.source.quote, original_quote=quotes.get(i.id, ""),
+                     qualifications=tuple((q[audience], q.source.name) for q in i.qualifications))
             for i in rules.indications
         ),
         escalations=tuple(
@@ -311,8 +338,11 @@ def build_rules_view(rules: RuleSet, context: ClinicalContext, questions: dict[s
         ),
         outcomes=tuple((outcome, label, rules.outcomes[outcome][audience])
                        for outcome, label in OUTCOME_LABELS[audience].items()),
-        waiting=tuple((questions["age_bracket"].option_label(bracket, audience), months)
-                      for bracket, months in rules.waiting.revisit_after_months.items()),
+        waiting=tuple((questions["age_bracket"].option_label(bracket, audience),
+                       rules.waiting.revisit_after_months.get(bracket))
+                      for bracket in ALLOWED["age_bracket"]),
+        see_sooner_if=tuple(rules.waiting.see_sooner_if[audience]),
+        see_sooner_source=rules.waiting.see_sooner_if.source.name,
         context=tuple(context.topics_for(audience)),
     )
 
@@ -324,6 +354,5 @@ def rules_view(audience: Audience) -> RulesView:
                             {question.field: question for question in domain.questions}, audience,
                             original=state.settings.rules if domain.language != SOURCE_LANGUAGE else None)
     return replace(view, translations=tuple(
-        TranslationView(code, ENDONYMS[code], state.localised(code).reviews["rules"],
-                        state.localised(code).reviews["context"])
+        TranslationView(code, ENDONYMS[code], tuple(state.localised(code).reviews.items()))
         for code in LANGUAGES if code != SOURCE_LANGUAGE))
