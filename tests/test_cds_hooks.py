@@ -12,7 +12,7 @@ from conftest import EXAMPLES, all_answer_combinations
 from fhir_support import questionnaire_response
 
 from triage.core.ruleset import OUTCOMES
-from triage.integrations.cds_feedback import OVERRIDE_REASON_SYSTEM
+from triage.integrations.cds_feedback import OVERRIDE_REASON_SYSTEM, feedback_logger
 from triage.integrations.fhir_questionnaire import (
     QUESTIONNAIRE_CANONICAL,
 )
@@ -354,11 +354,54 @@ def test_order_select_concerns_the_selected_order(client):
     assert len(client.post(ORDER_SIGN, json=signing).get_json()["cards"]) == 1
 
 
-@pytest.mark.parametrize("context", [{"draftOrders": None}, {"draftOrders": "Bundle/1"}, {"selections": "ServiceRequest/hsg-1"},
-                                     {"selections": []}, {"draftOrders": {"resourceType": "Bundle", "entry": "x"}}])
-def test_odd_draft_orders_or_selections_give_no_card(client, context):
+@pytest.mark.parametrize("context", [{"draftOrders": None}, {"selections": []},
+                                     {"draftOrders": {"resourceType": "Bundle", "entry": []}}])
+def test_no_draft_orders_or_no_selections_give_no_card(client, context):
     response = client.post(SERVICE, json=hook_request(LATEST, **context))
     assert response.status_code == 200 and response.get_json() == {"cards": []}
+
+
+@pytest.mark.parametrize(("context", "field"), [
+    ({"draftOrders": "Bundle/1"}, "context.draftOrders"),
+    ({"selections": "ServiceRequest/hsg-1"}, "context.selections"),
+    ({"selections": [1]}, "context.selections.0"),
+    ({"draftOrders": {"resourceType": "Bundle", "entry": "x"}}, "context.draftOrders.entry"),
+    ({"draftOrders": {"resourceType": "Patient"}}, "context.draftOrders.resourceType"),
+    # A list where the code belongs was a TypeError and an HTML 500 (issue 26).
+    ({"draftOrders": {"resourceType": "Bundle", "entry": [{"resource": service_request(
+        "hsg-1", {"system": HSG_CODING["system"], "code": [HSG_CODING["code"]]})}]}},
+     "context.draftOrders.entry.0.resource.code.coding.0.code"),
+    ({"draftOrders": {"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "ServiceRequest",
+                                                                        "code": {"coding": {"code": "x"}}}}]}},
+     "context.draftOrders.entry.0.resource.code.coding"),
+    ({"draftOrders": {"resourceType": "Bundle", "entry": [{"fullUrl": 7, "resource": {"resourceType": 1}}]}},
+     "context.draftOrders.entry.0.fullUrl"),
+])
+def test_wrongly_typed_context_is_a_problem_naming_the_field(client, context, field):
+    response = client.post(SERVICE, json=hook_request(LATEST, **context))
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert field in [error["field"] for error in response.get_json()["errors"]]
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"hookInstance": 7}, "hookInstance"),
+    ({"fhirServer": ["https://ehr.example.org/fhir"]}, "fhirServer"),
+    ({"fhirAuthorization": {"access_token": "t", "token_type": "Bearer", "expires_in": "300", "scope": "s",
+                            "subject": "hsg"}}, "fhirAuthorization.expires_in"),
+    ({"context": []}, "context"),
+    ({"prefetch": "questionnaireResponse"}, "prefetch"),
+])
+def test_wrongly_typed_hook_fields_are_a_problem_naming_the_field(client, change, field):
+    response = client.post(SERVICE, json={**hook_request(LATEST), **change})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert field in [error["field"] for error in response.get_json()["errors"]]
+
+
+def test_other_resources_in_the_draft_orders_are_not_read(client):
+    # Only a ServiceRequest's code is read; another resource's `code` may be any FHIR shape.
+    other = {"resourceType": "NutritionOrder", "id": "n-1", "code": "whatever", "oralDiet": {"type": []}}
+    body = with_orders(hook_request(LATEST), service_request("hsg-1", HSG_CODING), other)
+    assert len(client.post(SERVICE, json=body).get_json()["cards"]) == 1
 
 
 def test_no_hsg_order_needs_no_prefetch(client):
@@ -404,6 +447,15 @@ def feedback_body(**change):
                                 "userComment": "Seen by Dr Jones, patient pat-7f3e91"},
              "outcomeTimestamp": "2025-03-01T09:31:00Z", **change}
     return {"feedback": [{k: v for k, v in entry.items() if v is not None}]}
+
+
+@pytest.fixture(autouse=True)
+def _feedback_log_captured(caplog):
+    """The feedback logger does not propagate (one line per entry on stderr), so caplog listens to it directly."""
+    logger = feedback_logger()
+    logger.addHandler(caplog.handler)
+    yield
+    logger.removeHandler(caplog.handler)
 
 
 def feedback_lines(caplog):
@@ -511,3 +563,48 @@ def test_a_host_header_that_is_not_a_host_name_makes_no_card_url(client):
     body = hook_request(searchset(questionnaire_response(EXAMPLES["no_indication"])))
     response = client.post(SERVICE, json=body, headers={"Host": "evil.example/path@x"})
     assert response.status_code == 400 and "evil" not in response.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------------------
+# Hostile bodies (issue 26): an error is never much larger than what it answers.
+
+MAX_BODY = 256 * 1024
+
+
+def _filled(head: str, item: str, tail: str) -> bytes:
+    """`head` + as many `item`s, comma-separated, as fit in the largest body + `tail`."""
+    count = (MAX_BODY - len(head) - len(tail)) // (len(item) + 1)
+    body = (head + ",".join([item] * count) + tail).encode()
+    assert MAX_BODY - len(item) - 1 <= len(body) <= MAX_BODY
+    return body
+
+
+@pytest.mark.parametrize("body", [
+    # 87,000 empty suggestions: was a 400 of 10.8 MB.
+    _filled('{"feedback": [{"card": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "outcome": "accepted", '
+            '"outcomeTimestamp": "2025-03-01T09:31:00Z", "acceptedSuggestions": [', "{}", "]}]}"),
+    # As many feedback entries as fit, each wrong.
+    _filled('{"feedback": [', '{"card": 1}', "]}"),
+    # Thousands of unknown fields, each a problem of its own.
+    b'{"feedback": [{' + b", ".join(b'"k%d": 0' % n for n in range(20_000)) + b"}]}",
+    # One field name of 256 KiB: named, but not echoed whole.
+    b'{"feedback": [{"' + b"k" * (MAX_BODY - 24) + b'": 0}]}',
+])
+def test_a_maximal_bad_feedback_body_gets_a_small_problem(client, body):
+    response = client.post(f"{SERVICE}/feedback", data=body, content_type="application/json")
+    assert response.status_code in (400, 413) and response.mimetype == "application/problem+json"
+    assert len(response.data) < 16 * 1024, len(response.data)
+
+
+def test_many_problems_are_cut_at_the_same_number_as_assess_issues(client):
+    from triage.integrations.fhir_questionnaire import MAX_ISSUES
+
+    body = {"feedback": [{"card": "x", "outcome": "x", "outcomeTimestamp": "x"} for _ in range(50)]}
+    errors = client.post(f"{SERVICE}/feedback", json=body).get_json()["errors"]
+    assert len(errors) == MAX_ISSUES + 1 and errors[-1]["field"] == "(body)"
+
+
+def test_too_many_accepted_suggestions_is_one_problem(client):
+    body = feedback_body(outcome="accepted", overrideReason=None, acceptedSuggestions=[{}] * 11)
+    errors = client.post(f"{SERVICE}/feedback", json=body).get_json()["errors"]
+    assert [e["field"] for e in errors] == ["feedback.0.acceptedSuggestions"]

@@ -85,3 +85,60 @@ def test_every_slot_of_a_stored_part_is_filled(clients):
                     page = client.post(f"/result?{audience}lang={language}", data=answers).get_data(as_text=True)
                     assert SLOT not in page, (language, audience, answers)
                     assert page.count('type="hidden" name="months_trying"') >= 3, "the answers are re-posted"
+
+
+# ---------------------------------------------------------------------------
+# Bounded in bytes, least recently used out (issue 26).
+
+def test_the_store_evicts_the_least_recently_used_part():
+    from triage.web.fragments import ENTRY_OVERHEAD, FragmentStore
+
+    part = "x" * 1000
+    store = FragmentStore(max_bytes=3 * (len(part) + 100 + ENTRY_OVERHEAD))
+    for key in ("a", "b", "c"):
+        store.keep(key, part)
+    assert list(store) == ["a", "b", "c"]
+    assert store.get("a") == part  # used: now the most recent
+    store.keep("d", part)
+    assert "b" not in store and list(store) == ["c", "a", "d"]
+    assert store.size <= store.max_bytes
+    # A part larger than the whole store is returned, not kept, and drops nothing.
+    assert store.keep("huge", part * 10) == part * 10 and "huge" not in store and len(store) == 3
+    # Split parts (tuples of pieces) are counted by their pieces.
+    store.keep("e", (part, "slot", part))
+    assert "e" in store and store.size <= store.max_bytes
+
+
+def test_a_flood_of_forwarded_prefixes_keeps_the_store_within_its_bytes(make_app):
+    """Each prefix is a page key; 20,000 entries of large parts had no byte bound and then stopped
+    caching. The flood is the real pages, made small: a store of 2 MiB, and 300 prefixes."""
+    from triage.web.fragments import MAX_STORE_BYTES
+
+    app = make_app(HSG_TRUSTED_PROXIES="1")
+    client = app.test_client()
+    store = hsg(app).built["fragments"]
+    assert store.max_bytes == MAX_STORE_BYTES
+    store.max_bytes = 2 * 1024 * 1024
+    for n in range(300):
+        prefix = f"/p{n}"
+        headers = {"X-Forwarded-Prefix": prefix}
+        assert client.get("/", headers=headers).status_code == 200
+        assert client.post("/result?audience=clinician", data=EXAMPLES["commonly_recommended"],
+                           headers=headers).status_code == 200
+        assert store.size <= store.max_bytes
+    keys = list(store)
+    # The latest prefixes are kept; the first were evicted: the store keeps caching.
+    assert any(key[0][2] == "/p299" for key in keys) and not any(key[0][2] == "/p0" for key in keys)
+
+
+def test_no_stored_part_is_keyed_by_a_date(clients):
+    import datetime
+
+    with_store, _ = clients
+    for audience in ("", "audience=clinician&"):
+        with_store.post(f"/result?{audience}", data=EXAMPLES["commonly_recommended"])
+    store = hsg(with_store.application).built["fragments"]
+    today = datetime.date.today()
+    dates = {str(today), today.strftime("%d %B %Y").lstrip("0"), str(today.year)}
+    for key in store:
+        assert not any(date in repr(key) for date in dates), key

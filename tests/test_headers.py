@@ -104,3 +104,30 @@ def test_frame_ancestors_reach_every_response(make_app, value):
         assert f"frame-ancestors {value}" in client.get(path).headers["Content-Security-Policy"], path
     response = client.post("/embed/result", data=EXAMPLES["not_yet"])
     assert f"frame-ancestors {value}" in response.headers["Content-Security-Policy"]
+
+
+def assert_security_headers(headers) -> None:
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'self'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_the_mounts_own_answers_carry_every_header(make_app):
+    """The 404 outside the prefix, the 308 into it and the 400 for a bad prefix or scheme are answered
+    before the app; they had nosniff alone (issue 26)."""
+    client = make_app(HSG_URL_PREFIX="/hsg", HSG_TRUSTED_PROXIES="1").test_client()
+    answers = {
+        404: client.get("/elsewhere"),
+        308: client.get("/hsg"),
+        400: client.get("/hsg/", headers={"X-Forwarded-Prefix": "//evil.example"}),
+    }
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert_security_headers(response.headers)
+        assert list(response.headers.keys()).count("X-Content-Type-Options") == 1
+    scheme = client.get("/hsg/", headers={"X-Forwarded-Proto": "javascript"})
+    assert scheme.status_code == 400
+    assert_security_headers(scheme.headers)

@@ -69,3 +69,34 @@ def test_duplicates_are_refused(tmp_path):
 def test_a_bad_setting_stops_start_up_naming_the_variable(tmp_path):
     with pytest.raises(ConfigError, match="^HSG_ORDER_CODES_FILE: .*cannot read"):
         create_app({"HSG_ORDER_CODES_FILE": str(tmp_path / "missing.toml")})
+
+
+class CountingSelections(list):
+    """Selections that count how often they are read from start to end."""
+
+    reads = 0
+
+    def __iter__(self):
+        self.reads += 1
+        return super().__iter__()
+
+
+def test_selections_are_read_once_however_many_hsg_orders():
+    """600 HSG-coded drafts against 26,600 selections rebuilt the set per entry: 650 ms (issue 26)."""
+    codes = load_order_codes()
+    system, code = next(iter(codes.pairs))
+    drafts = {"resourceType": "Bundle", "entry": [
+        {"resource": {"resourceType": "ServiceRequest", "id": f"o-{n}", "code": {"coding": [{"system": system, "code": code}]}}}
+        for n in range(600)]}
+    selections = CountingSelections(f"ServiceRequest/other-{n}" for n in range(26_600))
+    assert not codes.hsg_order_in(drafts, selections)
+    assert selections.reads == 1
+    selections.append("ServiceRequest/o-599")
+    assert codes.hsg_order_in(drafts, selections) and selections.reads == 2
+
+
+def test_a_coding_of_the_wrong_type_is_not_an_hsg():
+    codes = load_order_codes()
+    system, code = next(iter(codes.pairs))
+    for coding in ({"system": system, "code": [code]}, {"system": [system], "code": code}, {"system": {}, "code": code}):
+        assert not codes.is_hsg({"resourceType": "ServiceRequest", "code": {"coding": [coding]}})

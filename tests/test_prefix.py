@@ -132,6 +132,34 @@ def test_a_trusted_prefix_that_is_not_a_plain_path_is_refused(make_app, forged):
         assert "evil" not in response.get_data(as_text=True) and "Location" not in response.headers
 
 
+def test_a_trusted_prefix_is_bounded_in_length(make_app):
+    from triage.config import MAX_PREFIX_LENGTH
+
+    client = make_app(HSG_TRUSTED_PROXIES="1").test_client()
+    longest = "/" + "a" * (MAX_PREFIX_LENGTH - 1)
+    assert client.get("/", headers={"X-Forwarded-Prefix": longest}).status_code == 200
+    assert client.get("/", headers={"X-Forwarded-Prefix": longest + "a"}).status_code == 400
+
+
+@pytest.mark.parametrize("scheme", ["javascript", "data", "ftp", "https:", "http https"])
+def test_a_trusted_scheme_other_than_http_or_https_is_refused(make_app, scheme):
+    """X-Forwarded-Proto starts every absolute URL (CDS Hooks card links): `javascript:` must never (issue 26)."""
+    client = make_app(HSG_TRUSTED_PROXIES="1").test_client()
+    for path in ("/", "/cds-services/hsg-indications", "/fhir/metadata"):
+        response = client.get(path, headers={"X-Forwarded-Proto": scheme})
+        assert response.status_code == 400 and "X-Forwarded-Proto" in response.get_data(as_text=True), (scheme, path)
+
+
+@pytest.mark.parametrize(("scheme", "expected"), [("https", "https"), ("HTTPS", "https"), ("http", "http")])
+def test_a_trusted_http_or_https_scheme_is_used(make_app, scheme, expected):
+    from test_cds_hooks import LATEST, SERVICE, hook_request
+
+    client = make_app(HSG_TRUSTED_PROXIES="1").test_client()
+    response = client.post(SERVICE, json=hook_request(LATEST), headers={"X-Forwarded-Proto": scheme})
+    (card,) = response.get_json()["cards"]
+    assert card["links"][0]["url"].startswith(f"{expected}://localhost/")
+
+
 def test_no_forged_host_reaches_a_location(make_app):
     client = make_app(HSG_URL_PREFIX=PREFIX).test_client()
     for path in (PREFIX, PREFIX + "?lang=es"):

@@ -100,14 +100,17 @@ def _refuse_unknown(environ: Mapping[str, str]) -> None:
 
 #: A plain URL path: segments of unreserved characters, no empty, `.` or `..` segment.
 PLAIN_PATH = re.compile(r"(?:/(?!\.{1,2}(?:/|$))[A-Za-z0-9._~-]+)+")
+#: The longest URL prefix, set here or forwarded by a proxy: real ones are a segment or two.
+MAX_PREFIX_LENGTH = 256
 
 
 def _url_prefix(environ: Mapping[str, str]) -> str:
     value = environ.get("HSG_URL_PREFIX", "").strip()
     if not value or value == "/":
         return ""
-    if not PLAIN_PATH.fullmatch(value.rstrip("/")):
-        raise ConfigError(f"HSG_URL_PREFIX: must be a plain path such as /hsg (letters, digits, - . _ ~), got {value!r}")
+    if not PLAIN_PATH.fullmatch(value.rstrip("/")) or len(value.rstrip("/")) > MAX_PREFIX_LENGTH:
+        raise ConfigError(f"HSG_URL_PREFIX: must be a plain path such as /hsg (letters, digits, - . _ ~), "
+                          f"of at most {MAX_PREFIX_LENGTH} characters, got {value[:MAX_PREFIX_LENGTH + 8]!r}")
     return value.rstrip("/")
 
 

@@ -68,10 +68,16 @@ class AcceptedSuggestion(_Spec):
     id: NonEmpty
 
 
+#: Our cards offer no suggestions, so a real client accepts none; a few are allowed for clients
+#: that send their own. Bounded so that a 256 KiB list of them is refused at its length, before
+#: each item is checked and named in an error (issue 26).
+MAX_ACCEPTED_SUGGESTIONS = 10
+
+
 class Feedback(_Spec):
     card: UUID
     outcome: Literal["accepted", "overridden"]
-    acceptedSuggestions: list[AcceptedSuggestion] | None = None
+    acceptedSuggestions: list[AcceptedSuggestion] | None = Field(default=None, max_length=MAX_ACCEPTED_SUGGESTIONS)
     overrideReason: OverrideReason | None = None
     outcomeTimestamp: AwareDatetime
 
@@ -97,13 +103,20 @@ class FeedbackRequest(_Spec):
 
 
 def feedback_logger() -> logging.Logger:
-    """One JSON line per feedback on stderr, for the clinic's log pipeline to count."""
+    """One JSON line per feedback on stderr, for the clinic's log pipeline to count.
+
+    The logger does not propagate: it sits under the app's own logger (`triage`), where Flask adds
+    its handler, so under `hsg-triage serve` each entry was printed twice, the second time in
+    Flask's format (issue 26). This handler is the only one that prints it.
+    """
     logger = logging.getLogger(FEEDBACK_LOGGER)
-    if not logger.handlers:
+    if not any(handler.get_name() == FEEDBACK_LOGGER for handler in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
+        handler.set_name(FEEDBACK_LOGGER)
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+        logger.propagate = False
     return logger
 
 

@@ -11,11 +11,10 @@ parsed away unread, never stored and never logged.
 """
 
 import json
-from typing import Any, Literal
 from uuid import uuid4
 
 from flask import Blueprint, Response, render_template, request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from triage.integrations.cds_feedback import (
@@ -24,7 +23,9 @@ from triage.integrations.cds_feedback import (
     log_feedback,
     override_reasons,
 )
+from triage.integrations.cds_request import RESOURCE_TAGS, HookRequest
 from triage.integrations.fhir_questionnaire import (
+    MAX_ISSUES,
     QUESTIONNAIRE_CANONICAL,
     QUESTIONNAIRE_URL,
     UnreadableResponse,
@@ -69,18 +70,6 @@ def _json(body: dict) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
 
 
-class HookRequest(BaseModel):
-    # `extra="ignore"` drops fhirServer, fhirAuthorization and extensions
-    # without reading them; `context` is required by the specification but
-    # this service uses nothing in it.
-    model_config = ConfigDict(extra="ignore", strict=True)
-
-    hook: Literal["order-select", "order-sign"]
-    hookInstance: str
-    context: dict[str, Any]
-    prefetch: dict[str, Any] | None = None
-
-
 @bp.get("")
 def discovery():
     return _json({
@@ -97,20 +86,38 @@ def discovery():
     })
 
 
+#: A field's name in a problem is cut to this: a body's keys are the client's, and may be long.
+MAX_FIELD_NAME = 100
+
+
 def _parse(model, what: str):
-    """The request body as `model`, or the problem response that says what is wrong with it."""
+    """The request body as `model`, or the problem response that says what is wrong with it.
+
+    At most MAX_ISSUES problems are listed, as $assess lists at most that many issues: a 256 KiB
+    body of empty objects was a 10.8 MB answer (issue 26). The models bound their lists, so
+    pydantic stops at a list's length before reading its items.
+    """
     if request.mimetype != "application/json":
         return None, problem_response(415, "Unsupported media type", f"Send the {what} as JSON with Content-Type: application/json.")
     try:
         return model.model_validate_json(request.get_data(cache=False)), None
     except ValidationError as error:
-        if any(detail["type"] == "json_invalid" for detail in error.errors()):
+        details = error.errors(include_url=False, include_input=False, include_context=False)
+        if any(detail["type"] == "json_invalid" for detail in details):
             return None, problem_response(400, "Malformed JSON", "The request body is not valid JSON (UTF-8).")
-        problems = [
-            FieldProblem(field=".".join(map(str, detail["loc"])) or "(body)", problem=detail["msg"])
-            for detail in error.errors(include_url=False, include_input=False)
-        ]
+        problems = [_field_problem(detail) for detail in details[:MAX_ISSUES]]
+        if len(details) > MAX_ISSUES:
+            problems.append(FieldProblem(field="(body)", problem=f"more problems than the first {MAX_ISSUES}; fix these and send again"))
         return None, problem_response(400, f"Invalid {what}", "Problems with: " + ", ".join(p.field for p in problems) + ".", problems)
+
+
+def _field_problem(detail: dict) -> FieldProblem:
+    location = detail["loc"]
+    # A tagged union's tag (cds_request.Resource) follows `resource` in the location; it is not a field.
+    parts = [str(part)[:MAX_FIELD_NAME] for n, part in enumerate(location)
+             if not (n and location[n - 1] == "resource" and part in RESOURCE_TAGS)]
+    # The message never quotes the input (include_input=False above).
+    return FieldProblem(field=".".join(parts) or "(body)", problem=detail["msg"])
 
 
 @bp.post(f"/{SERVICE_ID}", defaults={"service_id": SERVICE_ID})
@@ -124,7 +131,7 @@ def service(service_id: str):
         return problem_response(400, "Invalid hook request", "Problems with: hook.",
                                 [FieldProblem(field="hook", problem=f"this service answers the {hook} hook")])
 
-    if not _concerns_an_hsg_order(hook, hook_request.context):
+    if not _concerns_an_hsg_order(hook_request):
         return _json({"cards": []})
     prefetch = hook_request.prefetch or {}
     if PREFETCH_KEY not in prefetch:
@@ -150,14 +157,12 @@ def service(service_id: str):
     return _json({"cards": [_card(assessment)]})
 
 
-def _concerns_an_hsg_order(hook: str, context: dict[str, Any]) -> bool:
+def _concerns_an_hsg_order(hook_request: HookRequest) -> bool:
     """order-select: a selected draft order is an HSG; order-sign: any draft order being signed is."""
     order_codes = hsg().settings.order_codes
-    if hook == "order-sign":
-        return order_codes.hsg_order_in(context.get("draftOrders"))
-    selections = context.get("selections")
-    selected = [s for s in selections if isinstance(s, str)] if isinstance(selections, list) else []
-    return order_codes.hsg_order_in(context.get("draftOrders"), selected)
+    if hook_request.hook == "order-sign":
+        return order_codes.hsg_order_in(hook_request.draft_orders())
+    return order_codes.hsg_order_in(hook_request.draft_orders(), hook_request.selections() or [])
 
 
 @bp.post(f"/{SERVICE_ID}/feedback", defaults={"service_id": SERVICE_ID})

@@ -121,6 +121,10 @@ def _environ(scope, body: bytes) -> dict:
     for name in headers.keys():
         if name in ("content-length", "transfer-encoding"):
             continue  # replaced by the length of the body read above
+        if "_" in name:
+            # `X_Forwarded_Prefix` would become the same key as the `X-Forwarded-Prefix` a proxy
+            # sets, and override it: dropped, as nginx, gunicorn and waitress drop such names.
+            continue
         values = headers.get_all(name)
         if name == "content-type":
             environ["CONTENT_TYPE"] = values[0] if values else ""

@@ -8,7 +8,6 @@ def init_app(app: Flask) -> None:
         assets,
         errors,
         fragments,
-        headers,
         health,
         i18n,
         lists,
@@ -29,16 +28,16 @@ def init_app(app: Flask) -> None:
     template_globals.register(app)
     lists.register(app)
     assets.register(app)
-    headers.register(app)
 
 
 def finish(app: Flask) -> None:
     """Last, around every wing: the request-size limit on every blueprint, then where the app is mounted
-    (a URL prefix, trusted proxies)."""
+    (a URL prefix, trusted proxies), then the security headers around all of it, so that the
+    mount's own 404, 308 and 400 carry them too."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from triage.state import hsg
-    from triage.web import limits
+    from triage.web import headers, limits
     from triage.web.mount import Mount, PlainScriptName
 
     limits.register(app)
@@ -52,3 +51,4 @@ def finish(app: Flask) -> None:
                                 x_prefix=proxies)
     if settings.url_prefix:
         app.wsgi_app = Mount(app.wsgi_app, settings.url_prefix)
+    headers.register(app)

@@ -5,8 +5,12 @@ safety prompts, the description of the test, the page's chrome. Each is a
 function of a few finite keys (an id, the register, the outcome) and of the
 request's page key (language, chosen `?lang`, URL prefix, embedded or not),
 never of the whole set of answers. A part is rendered the first time its key
-is seen and kept, bounded by the number of keys (issue 16;
-`benchmarks/profile_requests.py` shows the gain). Two ways in:
+is seen and kept (issue 16; `benchmarks/profile_requests.py` shows the gain).
+The store is bounded in bytes, MAX_STORE_BYTES, and evicts the least recently
+used part when full (issue 26): a forwarded prefix is part of the page key, so
+the key space is open, and a bound by count alone let a flood of distinct
+prefixes fill it with large parts and then stop caching. Today's date is not
+in any key: the parts that show it are stored with a slot for it. Two ways in:
 
 - from templates, `{% fragment 'name', key, ... %}…{% endfragment %}`
   (the form, /rules, /about, the chrome of every page);
@@ -23,7 +27,10 @@ Nothing here stores answers: keys name rules, registers and wording blocks;
 no key holds more than one answer value (tested).
 """
 
-from collections.abc import Callable
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 
 from flask import Flask, current_app
 from jinja2 import nodes, pass_context
@@ -33,8 +40,62 @@ from markupsafe import Markup
 from triage.state import hsg
 from triage.web.i18n import page_key
 
-#: More keys than any page set produces (prefixes come from a header, so the bound matters).
-MAX_FRAGMENTS = 20_000
+#: The store's bound: the memory its parts take (sys.getsizeof of each stored string, and of the
+#: tuple around a split part's pieces), plus ENTRY_OVERHEAD for each entry's key and bookkeeping.
+#: Every page of every register, outcome and language takes a few MiB; 32 MiB leaves room for a
+#: few prefixes and framings without letting a worker grow without end.
+MAX_STORE_BYTES = 32 * 1024 * 1024
+#: A key's tuple and the ordered dict's node, with a prefix (at most 256 characters, mount.py).
+ENTRY_OVERHEAD = 1024
+
+
+def _size(value) -> int:
+    if isinstance(value, tuple):
+        return sys.getsizeof(value) + sum(sys.getsizeof(piece) for piece in value)
+    return sys.getsizeof(value)
+
+
+class FragmentStore:
+    """Parts by key, least recently used first; above MAX_STORE_BYTES the oldest are dropped.
+
+    A lock, since gunicorn's gthread workers and waitress share one store between threads: a
+    lookup moves its part to the end, which must not meet an eviction of that part.
+    """
+
+    def __init__(self, max_bytes: int = MAX_STORE_BYTES):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._parts: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable):
+        with self._lock:
+            found = self._parts.get(key)
+            if found is not None:
+                self._parts.move_to_end(key)
+            return found
+
+    def keep(self, key: Hashable, value):
+        size = _size(value) + ENTRY_OVERHEAD
+        if size > self.max_bytes:
+            return value
+        with self._lock:
+            if key not in self._parts:
+                self._parts[key] = value
+                self.size += size
+                while self.size > self.max_bytes:
+                    _, dropped = self._parts.popitem(last=False)
+                    self.size -= _size(dropped) + ENTRY_OVERHEAD
+        return value
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __iter__(self) -> Iterator:
+        return iter(list(self._parts))
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._parts
 
 
 class FragmentExtension(Extension):
@@ -77,11 +138,9 @@ class FragmentExtension(Extension):
         return _keep(context.get("fragment_store"), (context.get("page_key"), *key), caller())
 
 
-def _keep(store: dict | None, key: tuple, value):
-    """`value`, stored under `key` while the store has room (both ways in write through here)."""
-    if store is not None and len(store) < MAX_FRAGMENTS:
-        store[key] = value
-    return value
+def _keep(store: FragmentStore | None, key: tuple, value):
+    """`value`, stored under `key` (both ways in write through here)."""
+    return value if store is None else store.keep(key, value)
 
 
 #: Marks a slot in a stored part; never in a rendered page (no template, answer or setting has it).
@@ -119,11 +178,12 @@ class Parts:
             found = _keep(self.store, full, str(getattr(self.module(), name)(*key, **extra)))
         return found
 
-    def split(self, name: str, *key, slots: tuple[str, ...]) -> tuple[str, ...]:
+    def split(self, name: str, *key, slots: tuple[str, ...], **extra) -> tuple[str, ...]:
         """A part with holes: the macro rendered with each of `slots` given as a marker, cut at the
-        markers into (text, slot name, text, slot name, …, text), for `fill`."""
+        markers into (text, slot name, text, slot name, …, text), for `fill`. `extra` as in
+        `__call__`: passed, not keyed."""
         return self.kept((name, *key), lambda: tuple(str(getattr(self.module(), name)(
-            *key, **{hole: slot(hole) for hole in slots})).split(SLOT)))
+            *key, **extra, **{hole: slot(hole) for hole in slots})).split(SLOT)))
 
     def kept(self, key: tuple, render: Callable):
         """The stored value for `key`, or `render()`'s, stored."""
@@ -150,6 +210,6 @@ def fill(pieces: tuple[str, ...], **slots: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension(FragmentExtension)
     # The switch exists for the test that compares pages rendered both ways.
-    store = {} if app.config.get("FRAGMENTS", True) else None
+    store = FragmentStore() if app.config.get("FRAGMENTS", True) else None
     hsg(app).built["fragments"] = store
     app.jinja_env.globals["fragment_store"] = store

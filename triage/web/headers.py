@@ -1,4 +1,9 @@
-"""Security and privacy headers on every response (see PRODUCT.md, Promises)."""
+"""Security and privacy headers on every response (see PRODUCT.md, Promises).
+
+The one place they are set: SecurityHeaders wraps the whole WSGI stack (web.finish puts it
+outermost), so the mount's own answers (404 outside the prefix, 308 into it, 400 for a bad
+prefix or scheme) carry them as the app's pages do.
+"""
 
 from flask import Flask
 
@@ -63,5 +68,6 @@ class SecurityHeaders:
 
 
 def register(app: Flask) -> None:
+    """Around everything else: call last (web.finish)."""
     app.wsgi_app = SecurityHeaders(app.wsgi_app, content_security_policy(hsg(app).settings.frame_ancestors),
                                    app.logger)

@@ -8,9 +8,9 @@ parts in _result_parts.html. Each part is rendered the first time its key is see
 app's life (web/fragments.py's store, bounded); what is left per request is choosing the parts in
 each register's order and joining them. benchmarks/profile_requests.py has the figures.
 
-Filled in per request, both HTML already: the answers as hidden inputs (escaped once per value, in
-views.py) and the open questions' names in the referral summary's "Unsure or withheld" line
-(escaped here). No stored part holds more than one answer value (tests/test_fragments.py).
+Filled in per request, all HTML already: the answers as hidden inputs (escaped once per value, in
+views.py), the open questions' names in the referral summary's "Unsure or withheld" line and
+today's date where a part shows it (both escaped here), so that no stored part is keyed by a date. No stored part holds more than one answer value (tests/test_fragments.py).
 """
 
 from flask import render_template
@@ -90,7 +90,8 @@ def _clinician(part: Parts, r: ResultView) -> list[str]:
 
 def _referral_letter(part: Parts, r: ResultView) -> list[str]:
     """The referral summary's plain text, a line per part."""
-    out = [part("letter_head", r.date, r.outcome, r.settled, r.timing, r.next_step, result=r)]
+    out = [fill(part.split("letter_head", r.outcome, r.settled, r.timing, r.next_step, slots=("date",), result=r),
+                date=_date(r))]
     if r.escalations:
         out += [part("letter_escalations_head"), *[part("letter_escalation", e) for e in r.escalations]]
     out.append(part("letter_indications_head", bool(r.indications)))
@@ -113,7 +114,14 @@ def _with_code(part: Parts, name: str, r: ResultView, *key) -> str:
 
 
 def _outcome(part: Parts, r: ResultView) -> str:
-    return part("outcome", r.outcome, r.audience, r.settled, r.timing, r.next_step, r.date, result=r)
+    return fill(part.split("outcome", r.outcome, r.audience, r.settled, r.timing, r.next_step,
+                           slots=("date",), result=r), date=_date(r))
+
+
+def _date(r: ResultView) -> str:
+    """Today's date, filled into the parts that show it, so that no key holds a date: escaped as the
+    template's `{{ date }}` would escape it."""
+    return str(escape(r.date))
 
 
 def _open_questions(part: Parts, r: ResultView) -> list[str]:
@@ -131,5 +139,5 @@ def _actions(part: Parts, r: ResultView) -> list[str]:
     out = [part("change_answers", r.audience), r.hidden_inputs, part("change_answers_button", r.audience),
            r.hidden_inputs, part("register_switch_button", r.audience)]
     if r.clinician:
-        out.append(part("stamp", r.date))
+        out.append(fill(part.split("stamp", slots=("date",)), date=_date(r)))
     return out
