@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLES, all_answer_combinations, fill_form, outcome_shown
-from fhir_support import questionnaire_response
+from fhir_support import assessment_of, questionnaire_response
 
 from triage.cli import main
 from triage.core.answer_code import encode, format_code
@@ -108,8 +108,9 @@ def test_every_result_shows_the_code_and_says_what_it_holds(client, audience):
 
 def test_fhir_assess_gives_the_code(client):
     answers = EXAMPLES["may_be_considered"]
-    body = client.post("/fhir/Questionnaire/hsg-indications/$assess", json=questionnaire_response(answers)).get_json()
-    assert body["answer_code"] == encode(answers, 1)
+    response = client.post("/fhir/Questionnaire/hsg-indications/$assess", json=questionnaire_response(answers))
+    assert assessment_of(response)["answer_code"] == encode(answers, 1)
+    assert {"name": "answer-code", "valueString": encode(answers, 1)} in response.get_json(force=True)["parameter"]
 
 
 def test_the_code_is_never_logged(app, client, caplog):

@@ -186,6 +186,12 @@ CODE_KEYS = {"id", "field", "value", "outcome", "strength", "resourceType", "lin
              "prefetch", "answer_code"}
 
 
+def xhtml_text(div: str) -> str:
+    parser = VisibleText()
+    parser.feed(div)
+    return " ".join(parser.parts)
+
+
 def json_text(value) -> str:
     if isinstance(value, str):
         return value
@@ -193,7 +199,9 @@ def json_text(value) -> str:
         if str(value.get("system", "")).startswith("http://hl7.org/fhir"):
             return ""  # a code FHIR defines, with FHIR's own display
         # `_text`, `_display`...: FHIR translation extensions, the other languages' wording by design.
-        return " ".join(json_text(v) for k, v in value.items() if k not in CODE_KEYS and not k.startswith("_"))
+        # `div`: a FHIR narrative, XHTML: its text is read, not its markup.
+        return " ".join(xhtml_text(v) if k == "div" else json_text(v)
+                        for k, v in value.items() if k not in CODE_KEYS and not k.startswith("_"))
     if isinstance(value, list):
         return " ".join(json_text(v) for v in value)
     return ""

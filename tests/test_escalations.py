@@ -13,7 +13,7 @@ from html import unescape
 import pytest
 from click.testing import CliRunner
 from conftest import all_answer_combinations
-from fhir_support import questionnaire_response
+from fhir_support import assessment_of, questionnaire_response
 
 from triage.cli import main
 from triage.core.answers import Answers
@@ -184,10 +184,8 @@ def test_cli_text_and_json_carry_the_escalations(monkeypatch, case, audience):
 
 @pytest.mark.parametrize("case", CASES)
 def test_fhir_assess_carries_the_escalations(client, case):
-    response = client.post("/fhir/Questionnaire/hsg-indications/$assess?audience=clinician",
-                           json=questionnaire_response(CASES[case]))
-    assert response.status_code == 200
-    body = response.get_json()
+    body = assessment_of(client.post("/fhir/Questionnaire/hsg-indications/$assess?audience=clinician",
+                                     json=questionnaire_response(CASES[case])))
     assert [e["id"] for e in body["escalations"]] == EXPECTED[case]
     assert body == assess_api(client, CASES[case], "clinician")
 

@@ -8,10 +8,9 @@ from fhir_support import questionnaire_response, validate_fhir
 
 from triage.core.answers import ALLOWED, FIELDS
 from triage.core.questions import load_questions
+from triage.core.ruleset import load_rule_set
 from triage.integrations.fhir_questionnaire import (
-    QUESTIONNAIRE_CANONICAL,
     QUESTIONNAIRE_URL,
-    QUESTIONNAIRE_VERSION,
     code_system,
     help_link_id,
 )
@@ -20,6 +19,11 @@ QUESTIONNAIRE = "/fhir/Questionnaire/hsg-indications"
 ASSESS = "/fhir/Questionnaire/hsg-indications/$assess"
 FHIR_JSON = "application/fhir+json"
 VALID = EXAMPLES["commonly_recommended"]
+#: The Questionnaire's version is the bundled rule set's (the app in these tests runs it).
+QUESTIONNAIRE_VERSION = load_rule_set().version
+QUESTIONNAIRE_CANONICAL = f"{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}"
+#: Clients of the JSON API ask $assess for the same JSON.
+PLAIN_JSON = {"Accept": "application/json"}
 
 # R4 (4.0.1) required bindings that the R4B models do not enforce.
 PUBLICATION_STATUS = {"draft", "active", "retired", "unknown"}
@@ -30,7 +34,8 @@ ISSUE_TYPES = {"invalid", "structure", "required", "value", "invariant", "securi
                "deleted", "too-long", "code-invalid", "extension", "too-costly", "business-rule", "conflict",
                "transient", "lock-error", "no-store", "exception", "timeout", "incomplete", "throttled",
                "informational"}
-ITEM_CONTROL_CODES = {"radio-button", "help"}  # both in R4's questionnaire-item-control value set
+ITEM_CONTROL_CODES = {"radio-button"}  # in R4's questionnaire-item-control value set
+CHOICE_ORIENTATION = "http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation"
 
 
 def test_questionnaire_is_valid_r4(client):
@@ -42,17 +47,20 @@ def test_questionnaire_is_valid_r4(client):
     assert body["version"] and body["name"].isidentifier() and body["title"]
     for item in body["item"]:
         assert item["type"] in ITEM_TYPES
-        for child in item["item"]:
+        for child in item.get("item", []):
             assert child["type"] in ITEM_TYPES
-        for extension in item["extension"] + [e for child in item["item"] for e in child["extension"]]:
-            assert extension["valueCodeableConcept"]["coding"][0]["code"] in ITEM_CONTROL_CODES
+        for extension in item.get("extension", []) + [e for child in item.get("item", []) for e in child.get("extension", [])]:
+            if extension["url"] == CHOICE_ORIENTATION:
+                assert extension["valueCode"] in ("horizontal", "vertical")
+            else:
+                assert extension["valueCodeableConcept"]["coding"][0]["code"] in ITEM_CONTROL_CODES
 
 
 def test_questionnaire_is_the_forms_questions(client):
     body = client.get(QUESTIONNAIRE).get_json(force=True)
     questions = load_questions()
-    assert [item["linkId"] for item in body["item"]] == list(FIELDS)
-    for item, question in zip(body["item"], questions):
+    assert [item["linkId"] for item in body["item"]] == ["disclaimer", *FIELDS]
+    for item, question in zip(body["item"][1:], questions):
         assert item["type"] == "choice" and item["required"] is True and item["repeats"] is False
         assert item["text"] == question.label
         codings = [option["valueCoding"] for option in item["answerOption"]]
@@ -61,7 +69,7 @@ def test_questionnaire_is_the_forms_questions(client):
         assert [c["display"] for c in codings] == [o.label for o in question.options]
         (help_item,) = item["item"]
         assert help_item["linkId"] == help_link_id(question.field) and help_item["text"] == question.hint
-        assert help_item["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "help"
+        assert help_item["type"] == "display" and "extension" not in help_item, "shown as text, not behind a button"
 
 
 def test_example_responses_are_valid_r4():
@@ -75,7 +83,8 @@ def test_every_combination_assesses_like_the_json_api(client):
     checked = 0
     for answers in all_answer_combinations():
         for audience in ("patient", "clinician"):
-            via_fhir = client.post(f"{ASSESS}?audience={audience}", json=questionnaire_response(answers))
+            via_fhir = client.post(f"{ASSESS}?audience={audience}", json=questionnaire_response(answers),
+                                   headers=PLAIN_JSON)
             via_api = client.post("/api/v1/assessments", json={**answers, "audience": audience})
             assert via_fhir.status_code == 200 and via_fhir.mimetype == "application/json", answers
             assert via_fhir.get_json() == via_api.get_json(), answers
@@ -93,11 +102,12 @@ def test_fhir_json_content_type_and_record_system_extras_are_accepted(client):
         author={"reference": "Practitioner/9"},
         text={"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">answers</div>"},
     )
-    resource["questionnaire"] += "|1.0.0"
+    resource["questionnaire"] += f"|{QUESTIONNAIRE_VERSION}"
     resource["item"][0]["text"] = "How long have you been trying to get pregnant?"
     resource["item"][0]["answer"][0]["valueCoding"]["display"] = "12 months or more"
     resource["item"][0]["item"] = [{"linkId": help_link_id("months_trying"), "text": "help"}]
-    response = client.post(ASSESS, data=json.dumps(resource), content_type="application/fhir+json; fhirVersion=4.0")
+    response = client.post(ASSESS, data=json.dumps(resource), content_type="application/fhir+json; fhirVersion=4.0",
+                           headers=PLAIN_JSON)
     assert response.status_code == 200
     assert response.get_json()["outcome"] == "commonly_recommended"
 
@@ -279,9 +289,9 @@ def fhir_get(client, path):
 def test_capability_statement_names_the_questionnaire_and_assess(client):
     statement = fhir_get(client, "/fhir/metadata")
     assert statement["resourceType"] == "CapabilityStatement" and statement["fhirVersion"] == "4.0.1"
-    assert statement["kind"] == "instance" and statement["format"] == ["json"]
+    assert statement["kind"] == "instance" and statement["format"] == ["json", "application/fhir+json"]
     (rest,) = statement["rest"]
-    assert rest["mode"] == "server"
+    assert rest["mode"] == "server" and rest["security"]["cors"] is True
     by_type = {resource["type"]: resource for resource in rest["resource"]}
     assert set(by_type) == {"Questionnaire", "CodeSystem", "ValueSet", "OperationDefinition"}
     questionnaire = by_type["Questionnaire"]
@@ -300,13 +310,17 @@ def test_operation_definition_describes_assess(client):
     assert definition["type"] is False and definition["system"] is False and definition["affectsState"] is False
     parameters = {(p["use"], p["name"]): p for p in definition["parameter"]}
     assert parameters[("in", "response")]["type"] == "QuestionnaireResponse" and parameters[("in", "response")]["min"] == 1
-    assert ("in", "audience") in parameters and ("out", "return") in parameters
+    assert ("in", "audience") in parameters
+    assert [p["name"] for p in definition["parameter"] if p["use"] == "out"] == \
+           ["outcome", "next-step-timing", "answer-code", "rules-version", "translation-reviewed", "assessment"]
     assert QUESTIONNAIRE_CANONICAL in definition["description"]
 
 
 def test_every_answer_coding_is_defined_by_a_served_code_system_and_value_set(client):
     questionnaire = client.get(QUESTIONNAIRE).get_json(force=True)
     for item in questionnaire["item"]:
+        if item["type"] == "display":
+            continue
         codings = [option["valueCoding"] for option in item["answerOption"]]
         (system,) = {coding["system"] for coding in codings}
         system_id = system.rsplit("/", 1)[1]
@@ -328,9 +342,11 @@ def test_the_cards_override_reasons_have_a_served_code_system(client):
     assert [(c["code"], c["display"]) for c in body["concept"]] == [(r["code"], r["display"]) for r in override_reasons()]
 
 
-@pytest.mark.parametrize("questionnaire", [QUESTIONNAIRE_URL, QUESTIONNAIRE_CANONICAL])
-def test_a_response_with_no_version_or_this_version_is_assessed(client, questionnaire):
-    response = client.post(ASSESS, json={**questionnaire_response(VALID), "questionnaire": questionnaire})
+# 1.0.0: the version the Questionnaire carried before it followed the rule set; same major, same questions.
+@pytest.mark.parametrize("questionnaire", [QUESTIONNAIRE_URL, QUESTIONNAIRE_CANONICAL, f"{QUESTIONNAIRE_URL}|1.0.0"])
+def test_a_response_with_no_version_or_this_major_version_is_assessed(client, questionnaire):
+    response = client.post(ASSESS, json={**questionnaire_response(VALID), "questionnaire": questionnaire},
+                           headers=PLAIN_JSON)
     assert response.status_code == 200 and response.get_json()["outcome"] == "commonly_recommended"
 
 

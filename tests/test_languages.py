@@ -447,6 +447,9 @@ def test_the_fhir_questionnaire_carries_every_language_as_translations(client):
         for item in questionnaire["item"]:
             if item["linkId"] == "translation-notice":
                 continue  # the review state of this language alone
+            if item["linkId"] == "disclaimer":
+                elements.append(item["_text"])
+                continue
             elements += [item["_text"], item["item"][0]["_text"]]
             elements += [option["valueCoding"]["_display"] for option in item["answerOption"]]
         for element in elements:
@@ -506,7 +509,7 @@ def test_spanish_patient_texts_read_easily(app):
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_channel_says_a_translation_is_unreviewed(client, language):
     from click.testing import CliRunner
-    from fhir_support import questionnaire_response
+    from fhir_support import assessment_of, questionnaire_response
     from test_cds_hooks import SERVICE, hook_request, searchset
 
     from triage.cli import main
@@ -537,7 +540,8 @@ def test_every_channel_says_a_translation_is_unreviewed(client, language):
     response = questionnaire_response(answers)
     response["item"].insert(0, {"linkId": "translation-notice", "text": notice})  # echoed as a client shows it
     assessed = client.post("/fhir/Questionnaire/hsg-indications/$assess", json=response, headers=headers)
-    assert assessed.status_code == 200 and assessed.get_json()["translation"] == translation
+    assert assessment_of(assessed)["translation"] == translation
+    assert {"name": "translation-reviewed", "valueBoolean": False} in assessed.get_json(force=True)["parameter"]
 
     card = client.post(SERVICE, json=hook_request(searchset(questionnaire_response(answers))),
                        headers=headers).get_json()["cards"][0]
@@ -545,14 +549,15 @@ def test_every_channel_says_a_translation_is_unreviewed(client, language):
 
 
 def test_english_carries_no_translation_notice(client):
-    from fhir_support import questionnaire_response
+    from fhir_support import assessment_of, questionnaire_response
 
     answers = EXAMPLES["commonly_recommended"]
     assert client.post("/api/v1/assessments", json=answers).get_json()["translation"] is None
     questionnaire = client.get("/fhir/Questionnaire/hsg-indications").get_json()
-    assert "meta" not in questionnaire and questionnaire["item"][0]["linkId"] == "months_trying"
-    assert client.post("/fhir/Questionnaire/hsg-indications/$assess",
-                       json=questionnaire_response(answers)).get_json()["translation"] is None
+    assert "meta" not in questionnaire and questionnaire["item"][0]["linkId"] == "disclaimer"
+    assessed = client.post("/fhir/Questionnaire/hsg-indications/$assess", json=questionnaire_response(answers))
+    assert assessment_of(assessed)["translation"] is None
+    assert "translation-reviewed" not in [p["name"] for p in assessed.get_json(force=True)["parameter"]]
 
 
 def test_the_form_shown_again_switches_language_keeping_the_answers_out_of_urls(client):

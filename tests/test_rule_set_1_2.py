@@ -12,7 +12,7 @@ from html import unescape
 
 import pytest
 from click.testing import CliRunner
-from fhir_support import questionnaire_response
+from fhir_support import assessment_of, questionnaire_response
 
 from triage.cli import main
 from triage.core.ruleset import load_rule_set
@@ -128,9 +128,9 @@ def test_the_next_step_is_in_every_channel(client, monkeypatch):
         assert step["text"] in text
         as_json = json.loads(CliRunner().invoke(main, ["assess", *options, "--json"]).output)
         assert as_json["next_step"] == api(client, answers)["next_step"]
-        fhir = client.post("/fhir/Questionnaire/hsg-indications/$assess?audience=clinician",
-                           json=questionnaire_response(answers))
-        assert fhir.get_json()["next_step"] == step
+        fhir = assessment_of(client.post("/fhir/Questionnaire/hsg-indications/$assess?audience=clinician",
+                                         json=questionnaire_response(answers)))
+        assert fhir["next_step"] == step
 
 
 def test_the_clinic_contact_line_travels_with_the_next_step(make_app):

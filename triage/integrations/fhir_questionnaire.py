@@ -16,6 +16,7 @@ from triage.core.answers import FIELDS, Answers
 from triage.core.questions import Question, load_questions
 from triage.core.translation import LANGUAGES
 from triage.state import hsg
+from triage.integrations.fhir_narrative import narrative
 from triage.integrations.text import diagnostic, integration_text
 
 #: Canonical URLs are identifiers, not addresses: they must stay the same
@@ -25,19 +26,37 @@ from triage.integrations.text import diagnostic, integration_text
 CANONICAL_BASE = "http://hsg-triage.invalid/fhir"
 QUESTIONNAIRE_ID = "hsg-indications"
 QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/{QUESTIONNAIRE_ID}"
-#: The questions ship with the package, so they are versioned with it.
-QUESTIONNAIRE_VERSION = version("hsg-triage")
-#: How the tool names the exact Questionnaire it serves and reads (SDC: `url|version`).
-QUESTIONNAIRE_CANONICAL = f"{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}"
+#: The version the Questionnaire carried while it followed the package (up to rule set 1.2). Only the CDS
+#: prefetch query still names it; it should name `questionnaire_canonical()`. Responses to it are read.
+QUESTIONNAIRE_CANONICAL = f"{QUESTIONNAIRE_URL}|{version('hsg-triage')}"
 
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 #: The standard extension for an element's wording in another language (FHIR R4 core).
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+#: SDC: lay the answer options out one below the other (LHC-Forms and other fillers read it with radio buttons).
+CHOICE_ORIENTATION = "http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation"
 
 #: QuestionnaireResponse.status values (R4, required binding) that can be assessed.
 STATUSES = ("in-progress", "completed", "amended", "stopped")
 FINISHED_STATUSES = ("completed", "amended")
+
+
+def questionnaire_version() -> str:
+    """The running rule set's version: the Questionnaire, its CodeSystems and ValueSets follow it, since the
+    questions, their answers and the disclaimer are reviewed with the rules (HSG_RULES_FILE may name another)."""
+    return hsg().settings.rules.version
+
+
+def questionnaire_canonical() -> str:
+    """How the tool names the exact Questionnaire it serves and reads (SDC: `url|version`)."""
+    return f"{QUESTIONNAIRE_URL}|{questionnaire_version()}"
+
+
+def reads_version(named: str) -> bool:
+    """A response to any version with the rule set's major version is read, like an answer code: within one
+    major version the questions and their answer codes mean the same (core/answer_code.py)."""
+    return named.split(".", 1)[0] == questionnaire_version().split(".", 1)[0]
 
 
 def code_system(field_id: str) -> str:
@@ -73,7 +92,7 @@ def _item(field_id: str, language: str) -> dict:
     question = asked[language]
     system = code_system(field_id)
     return {
-        "extension": [_item_control("radio-button", "Radio Button")],
+        "extension": [_item_control("radio-button", "Radio Button"), {"url": CHOICE_ORIENTATION, "valueCode": "vertical"}],
         "linkId": field_id,
         "text": question.label,
         "_text": _translated({code: q.label for code, q in asked.items()}, language),
@@ -86,10 +105,10 @@ def _item(field_id: str, language: str) -> dict:
                                                      language)}}
             for option in question.options
         ],
-        # SDC: help text is a display child item with itemControl `help`.
+        # Help text as a plain display child item, which form fillers show as text under the question (with
+        # itemControl `help` LHC-Forms and others hide it behind a button, and the form shows its hint always).
         "item": [
             {
-                "extension": [_item_control("help", "Help-Button")],
                 "linkId": help_link_id(field_id),
                 "text": question.hint,
                 "_text": _translated({code: q.hint for code, q in asked.items()}, language),
@@ -109,25 +128,39 @@ def _in_every_language(key: str) -> dict[str, str]:
 
 #: The display item that tells a form's reader the translation is unreviewed (a client shows display items).
 NOTICE_LINK_ID = "translation-notice"
+#: The display item with the rule set's disclaimer (patient register: a patient fills the form), as every result has.
+DISCLAIMER_LINK_ID = "disclaimer"
+#: Top-level display items: a client may echo them in a response, as shown, without answers.
+DISPLAY_LINK_IDS = (NOTICE_LINK_ID, DISCLAIMER_LINK_ID)
 #: The same state as metadata, for systems that read tags rather than items.
 TRANSLATION_REVIEW_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/translation-review"
 
 
+def _disclaimer_item(language: str) -> dict:
+    said = {code: hsg().localised(code).rules.disclaimer.patient for code in LANGUAGES}
+    return {"linkId": DISCLAIMER_LINK_ID, "text": said[language], "_text": _translated(said, language), "type": "display"}
+
+
 @cache
-def build_questionnaire(language: str, notice: str | None = None) -> dict:
-    """Built once per language and notice (the cache key): written in `language`, with the others as FHIR
-    translations. `notice`: the unreviewed-translation notice (core/localised.py), shown first, as a display
-    item, and tagged in `meta`; None in English or once the language is reviewed."""
+def build_questionnaire(language: str, notice: str | None, rules_hash: str) -> dict:
+    """Built once per language, notice and rule set (the cache key: the version and the disclaimer are the rule
+    set's): written in `language`, with the others as FHIR translations. `notice`: the unreviewed-translation
+    notice (core/localised.py), shown first, as a display item, and tagged in `meta`; None in English or once
+    the language is reviewed. The disclaimer comes next, before the questions."""
     title, description, publisher = (_in_every_language(key) for key in ("title", "description", "publisher"))
     notice_items = [{"linkId": NOTICE_LINK_ID, "text": notice, "type": "display"}] if notice else []
+    questions = [hsg().localised(language).question(field_id) for field_id in FIELDS]
     return {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
         **({"meta": {"tag": [{"system": TRANSLATION_REVIEW_SYSTEM, "code": "unreviewed",
                               "display": "Translation not yet reviewed"}]}} if notice else {}),
         "language": language,
+        "text": narrative(title[language], notice or "", description[language],
+                          hsg().localised(language).rules.disclaimer.patient,
+                          listed=[question.label for question in questions]),
         "url": QUESTIONNAIRE_URL,
-        "version": QUESTIONNAIRE_VERSION,
+        "version": questionnaire_version(),
         "name": "HSGIndications",
         "title": title[language],
         "_title": _translated(title, language),
@@ -137,7 +170,7 @@ def build_questionnaire(language: str, notice: str | None = None) -> dict:
         "_publisher": _translated(publisher, language),
         "description": description[language],
         "_description": _translated(description, language),
-        "item": [*notice_items, *(_item(field_id, language) for field_id in FIELDS)],
+        "item": [*notice_items, _disclaimer_item(language), *(_item(field_id, language) for field_id in FIELDS)],
     }
 
 
@@ -177,14 +210,16 @@ def read_response(resource: object, *, finished_only: bool = False) -> Answers:
     questionnaire = resource.get("questionnaire")
     canonical, _, named_version = questionnaire.partition("|") if isinstance(questionnaire, str) else ("", "", "")
     if canonical != QUESTIONNAIRE_URL:
-        issues.append(Issue("value", diagnostic("wrong_questionnaire", questionnaire=QUESTIONNAIRE_CANONICAL),
+        issues.append(Issue("value", diagnostic("wrong_questionnaire", questionnaire=questionnaire_canonical()),
                             "QuestionnaireResponse.questionnaire"))
-    elif named_version and named_version != QUESTIONNAIRE_VERSION:
-        # A response to another version may have answered other questions:
-        # refuse it plainly rather than read it as this version. No version
-        # at all is read as this one, as record systems often drop it.
+    elif named_version and not reads_version(named_version):
+        # A response to another major version may have answered other
+        # questions: refuse it plainly rather than read it as this version.
+        # No version at all is read as this one, as record systems often drop
+        # it; an older version of the same major (1.0.0, before the version
+        # followed the rule set) asked the same questions with the same codes.
         issues.append(Issue("not-supported", diagnostic("wrong_questionnaire_version", version=named_version[:32],
-                                                        questionnaire=QUESTIONNAIRE_CANONICAL),
+                                                        questionnaire=questionnaire_canonical()),
                             "QuestionnaireResponse.questionnaire"))
     allowed_statuses = FINISHED_STATUSES if finished_only else STATUSES
     if resource.get("status") not in allowed_statuses:
@@ -208,8 +243,8 @@ def read_response(resource: object, *, finished_only: bool = False) -> Answers:
             truncated = True
             break
         link_id = item.get("linkId") if isinstance(item, dict) else None
-        if link_id == NOTICE_LINK_ID and not set(item) - {"linkId", "text"}:
-            continue  # the translation notice, echoed by a client as it was shown: nothing to read
+        if link_id in DISPLAY_LINK_IDS and not set(item) - {"linkId", "text"}:
+            continue  # the translation notice or the disclaimer, echoed by a client as it was shown: nothing to read
         if not isinstance(link_id, str):
             issues.append(Issue("structure", diagnostic("item_not_an_object"), f"QuestionnaireResponse.item[{index}]"))
         elif link_id not in questions:

@@ -38,6 +38,7 @@ def integration_text() -> dict:
             "not_json": _("The request body is not valid JSON (UTF-8)."),
             "too_large": _("The request body is larger than this endpoint accepts."),
             "not_a_response": _("The body must be a FHIR QuestionnaireResponse resource (resourceType 'QuestionnaireResponse')."),
+            "not_parameters_response": _("A Parameters body must have exactly one parameter 'response' with the QuestionnaireResponse as its resource, and may have one 'audience' (valueCode patient or clinician, the same as any audience in the URL); nothing else."),
             "wrong_questionnaire": _("This endpoint assesses responses to {questionnaire}; the response names another questionnaire or none."),
             "wrong_questionnaire_version": _("The response names version '{version}' of the questionnaire; this server has {questionnaire}. Name that version, or none, after the canonical URL."),
             "bad_status": _("status must be one of: {allowed}."),
@@ -54,6 +55,7 @@ def integration_text() -> dict:
             "unexpected_nested_item": _("'{link_id}' has nested items; only its help text item may be echoed, without answers."),
             "not_found": _("There is no such FHIR resource or operation here. This server offers Questionnaire/hsg-indications and its $assess operation; GET metadata lists everything."),
             "method_not_allowed": _("This method is not allowed here; use {allowed}."),
+            "not_acceptable": _("This server answers in FHIR JSON only (application/fhir+json): ask for JSON with _format=json or an Accept header that includes it."),
             "too_many_issues": _("Reading stopped after the first {count} problems; fix these and send the response again."),
         },
         "cds_order_sign": {
