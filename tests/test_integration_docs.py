@@ -73,7 +73,8 @@ def test_the_guide_has_the_examples_it_promises():
     for expected in ("questionnaire", "assess", "assess-operation-outcome", "assess-other-version", "fhir-metadata",
                      "fhir-operation-definition", "fhir-code-system", "fhir-value-set", "cds-discovery", "cds-call",
                      "cds-call-no-response", "cds-call-no-prefetch", "cds-call-other-order", "cds-order-sign",
-                     "cds-feedback", "cds-feedback-malformed", "cds-preflight"):
+                     "cds-feedback", "cds-feedback-malformed", "cds-preflight", "assess-parameters-json", "fhir-not-acceptable",
+                     "questionnaire-search-other-version"):
         assert expected in names
 
 
