@@ -13,9 +13,7 @@ from fhir_support import questionnaire_response
 
 from triage.core.ruleset import OUTCOMES
 from triage.integrations.cds_feedback import OVERRIDE_REASON_SYSTEM, feedback_logger
-from triage.integrations.fhir_questionnaire import (
-    QUESTIONNAIRE_CANONICAL,
-)
+from triage.integrations.fhir_questionnaire import QUESTIONNAIRE_URL
 from triage.integrations.text import integration_text
 from triage.state import hsg
 
@@ -102,7 +100,8 @@ def test_discovery_follows_the_specification(client):
         (query,) = service["prefetch"].values()
         assert query.startswith("QuestionnaireResponse?")
         # The exact Questionnaire version this server reads (url|version).
-        assert f"questionnaire={QUESTIONNAIRE_CANONICAL}&" in query and "_sort=-authored" in query and "_count=1" in query
+        assert f"questionnaire={QUESTIONNAIRE_URL}&" in query and "_sort=-authored" in query and "_count=1" in query
+        assert "|" not in query, "no raw | for a client to encode"
         # Prefetch tokens: only root-level context fields of the hook.
         assert re.findall(r"\{\{(.*?)\}\}", query) == ["context.patientId"]
         response = client.post(f"/cds-services/{service['id']}", json=hook_request(None, hook=service["hook"]))

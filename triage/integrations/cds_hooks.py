@@ -26,7 +26,6 @@ from triage.integrations.cds_feedback import (
 from triage.integrations.cds_request import RESOURCE_TAGS, HookRequest
 from triage.integrations.fhir_questionnaire import (
     MAX_ISSUES,
-    QUESTIONNAIRE_CANONICAL,
     QUESTIONNAIRE_URL,
     UnreadableResponse,
     read_response,
@@ -50,10 +49,11 @@ HOOKS = {SERVICE_ID: "order-select", ORDER_SIGN_SERVICE_ID: "order-sign"}
 #: Wording of each service in integrations.toml.
 TEXT_TABLES = {SERVICE_ID: "cds_service", ORDER_SIGN_SERVICE_ID: "cds_order_sign"}
 PREFETCH_KEY = "questionnaireResponse"
-#: The patient's latest response to this version of our Questionnaire. Uses
-#: only what CDS Hooks recommends for prefetch: a reference, `_sort` and `_count`.
+#: The patient's latest response to our Questionnaire, in any version (the service reads those of the rule
+#: set's major version, as $assess does). No version in the query: its `|` would have to be encoded, which
+#: not every client does. Uses only what CDS Hooks recommends for prefetch: a reference, `_sort` and `_count`.
 PREFETCH_QUERY = (
-    f"QuestionnaireResponse?questionnaire={QUESTIONNAIRE_CANONICAL}"
+    f"QuestionnaireResponse?questionnaire={QUESTIONNAIRE_URL}"
     "&patient={{context.patientId}}&_sort=-authored&_count=1"
 )
 #: order-select carries the draft orders as a FHIR Bundle, which can be far

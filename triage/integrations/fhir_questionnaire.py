@@ -8,7 +8,6 @@ we write and read are small, and the tests validate them with one.
 
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import version
 
 from flask_babel import force_locale
 
@@ -26,9 +25,6 @@ from triage.integrations.text import diagnostic, integration_text
 CANONICAL_BASE = "http://hsg-triage.invalid/fhir"
 QUESTIONNAIRE_ID = "hsg-indications"
 QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/{QUESTIONNAIRE_ID}"
-#: The version the Questionnaire carried while it followed the package (up to rule set 1.2). Only the CDS
-#: prefetch query still names it; it should name `questionnaire_canonical()`. Responses to it are read.
-QUESTIONNAIRE_CANONICAL = f"{QUESTIONNAIRE_URL}|{version('hsg-triage')}"
 
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 #: The standard extension for an element's wording in another language (FHIR R4 core).
