@@ -171,3 +171,16 @@ def test_the_only_box_to_type_in_is_the_clinicians_answer_code(client):
     boxes = re.findall(r"<input [^>]*type=\"text\"[^>]*>", clinician)
     assert len(boxes) == 1 and 'name="answer_code"' in boxes[0] and 'maxlength="16"' in boxes[0]
     assert 'autocomplete="off"' in boxes[0] and "<textarea" not in clinician
+
+
+@pytest.mark.slow
+def test_the_printed_patient_result_shows_the_code_large(page, live_server):
+    """A printed page can be handed over: the code is on it, in type at least twice the body's."""
+    page.goto(f"{live_server}/")
+    fill_form(page, EXAMPLES["not_yet"])
+    page.get_by_role("button", name="See what this means").click()
+    page.emulate_media(media="print")
+    code = page.locator("code.code-display")
+    sizes = code.evaluate("e => [parseFloat(getComputedStyle(e).fontSize), parseFloat(getComputedStyle(document.body).fontSize)]")
+    assert sizes[0] >= 2 * sizes[1], sizes
+    assert code.is_visible() and code.inner_text() == format_code(encode(EXAMPLES["not_yet"], 1))
